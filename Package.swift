@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "Pare",
+  products: [
+    .executable(name: "pare", targets: ["pare"]),
+    .library(name: "PareCore", targets: ["PareCore"]),
+    .library(name: "PareFormats", targets: ["PareFormats"]),
+    .library(name: "PareEngine", targets: ["PareEngine"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // MARK: - System libraries
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .systemLibrary(
+      name: "CNcurses", pkgConfig: "ncursesw",
+      providers: [.apt(["libncursesw5-dev"])]),
+
+    // MARK: - Library modules (dependencies point left: Core <- Formats <- Engine)
+    .target(name: "PareCore", dependencies: ["CBLAS"]),
+    .target(name: "PareFormats", dependencies: ["PareCore"]),
+    .target(name: "PareEngine", dependencies: ["PareCore", "PareFormats"]),
+
+    // MARK: - The executable
+    .executableTarget(
+      name: "pare",
+      dependencies: [
+        "PareCore", "PareFormats", "PareEngine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Unit tests
+    .testTarget(name: "PareCoreTests", dependencies: ["PareCore"]),
+    .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats"]),
+    .testTarget(
+      name: "PareEngineTests", dependencies: ["PareEngine", "PareFormats"],
+      resources: [.copy("Fixtures")]),
+  ],
+  swiftLanguageModes: [.v6]
+)

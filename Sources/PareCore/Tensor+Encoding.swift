@@ -1,0 +1,89 @@
+/// Conversion between little-endian bytes of any `DType` and Float32 tensors.
+extension Tensor {
+  /// Decodes `bytes` (little-endian, row-major, `dtype`) into a Float32 tensor of `shape`.
+  ///
+  /// The caller guarantees `bytes.count == elementCount(shape) * dtype.byteSize` (the safetensors
+  /// reader validates it); otherwise this throws. Works on unaligned memory (mmap'd files).
+  public init(decoding bytes: UnsafeRawBufferPointer, dtype: DType, shape: [Int]) throws {
+    let count = Self.elementCount(shape)
+    guard bytes.count == count * dtype.byteSize else {
+      throw TensorError.shapeMismatch(shape: shape, count: bytes.count / max(dtype.byteSize, 1))
+    }
+    self.init(shape: shape) { out in
+      func convert<T>(_: T.Type, _ f: (T) -> Float) {
+        for i in 0..<count { out[i] = f(bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)) }
+      }
+      switch dtype {
+      case .f32:
+        if count > 0, let base = bytes.baseAddress, let dst = out.baseAddress {
+          UnsafeMutableRawPointer(dst).copyMemory(from: base, byteCount: count * 4)
+        }
+      case .f64: convert(UInt64.self) { Float(Double(bitPattern: UInt64(littleEndian: $0))) }
+      case .f16: convert(UInt16.self) { FloatConversion.float(f16Bits: UInt16(littleEndian: $0)) }
+      case .bf16: convert(UInt16.self) { FloatConversion.float(bf16Bits: UInt16(littleEndian: $0)) }
+      case .f8E4M3: convert(UInt8.self) { FloatConversion.float(e4m3Bits: $0) }
+      case .f8E5M2: convert(UInt8.self) { FloatConversion.float(e5m2Bits: $0) }
+      case .i64: convert(Int64.self) { Float(Int64(littleEndian: $0)) }
+      case .i32: convert(Int32.self) { Float(Int32(littleEndian: $0)) }
+      case .i16: convert(Int16.self) { Float(Int16(littleEndian: $0)) }
+      case .i8: convert(Int8.self) { Float($0) }
+      case .u64: convert(UInt64.self) { Float(UInt64(littleEndian: $0)) }
+      case .u32: convert(UInt32.self) { Float(UInt32(littleEndian: $0)) }
+      case .u16: convert(UInt16.self) { Float(UInt16(littleEndian: $0)) }
+      case .u8: convert(UInt8.self) { Float($0) }
+      case .bool: convert(UInt8.self) { $0 == 0 ? 0 : 1 }
+      }
+    }
+  }
+
+  /// The elements encoded as little-endian `dtype` bytes.
+  ///
+  /// Floating types round to nearest even; integer types round half to even and saturate at the
+  /// type's range; BOOL is 1 for any non-zero. Throws for the read-only FP8 types.
+  public func encoded(as dtype: DType) throws -> [UInt8] {
+    guard dtype.isWritable else { throw TensorEncodingError.notWritable(dtype) }
+    var bytes = [UInt8](repeating: 0, count: count * dtype.byteSize)
+    bytes.withUnsafeMutableBytes { raw in
+      func store<T>(_ f: (Float) -> T) {
+        for (i, x) in scalars.enumerated() { raw.storeBytes(of: f(x), toByteOffset: i * MemoryLayout<T>.size, as: T.self) }
+      }
+      func integer<T: FixedWidthInteger>(_: T.Type) -> (Float) -> T {
+        { x in
+          let r = Double(x).rounded(.toNearestOrEven)
+          if r.isNaN { return 0 }
+          if r <= Double(T.min) { return T.min.littleEndian }
+          if r >= Double(T.max) { return T.max.littleEndian }
+          return T(r).littleEndian
+        }
+      }
+      switch dtype {
+      case .f32: scalars.withUnsafeBytes { raw.copyMemory(from: $0) }
+      case .f64: store { Double($0).bitPattern.littleEndian }
+      case .f16: store { FloatConversion.f16Bits($0).littleEndian }
+      case .bf16: store { FloatConversion.bf16Bits($0).littleEndian }
+      case .i64: store(integer(Int64.self))
+      case .i32: store(integer(Int32.self))
+      case .i16: store(integer(Int16.self))
+      case .i8: store(integer(Int8.self))
+      case .u64: store(integer(UInt64.self))
+      case .u32: store(integer(UInt32.self))
+      case .u16: store(integer(UInt16.self))
+      case .u8: store(integer(UInt8.self))
+      case .bool: store { $0 != 0 ? UInt8(1) : UInt8(0) }
+      case .f8E4M3, .f8E5M2: break
+      }
+    }
+    return bytes
+  }
+}
+
+/// A tensor cannot be stored in the requested dtype.
+public enum TensorEncodingError: Error, Equatable, CustomStringConvertible {
+  case notWritable(DType)
+
+  public var description: String {
+    switch self {
+    case let .notWritable(dtype): "Pare reads \(dtype.rawValue) tensors but cannot write them"
+    }
+  }
+}

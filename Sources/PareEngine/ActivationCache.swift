@@ -1,0 +1,100 @@
+import PareCore
+
+/// The inputs of chosen layers for every batch of a dataset, kept from an earlier forward pass so
+/// that a later pass can restart at layer k instead of layer 0.
+///
+/// Only layers with weights are restart points (a compression plan changes nothing else), which
+/// keeps the memory to a few activations per sample.
+public struct ActivationCache: Sendable {
+  /// Samples per batch; a cache is only valid for runs with the same batching.
+  public let batchSize: Int
+  /// Layer index -> the input of that layer, one tensor per batch.
+  var inputs: [Int: [Tensor]] = [:]
+  /// Layers whose inputs are kept.
+  public let restartPoints: Set<Int>
+
+  public init(batchSize: Int, restartPoints: Set<Int>) {
+    self.batchSize = batchSize
+    self.restartPoints = restartPoints
+  }
+
+  /// Whether every batch's input of `layer` is cached.
+  public func canRestart(at layer: Int, batches: Int) -> Bool {
+    layer == 0 || inputs[layer]?.count == batches
+  }
+
+  /// Bytes held.
+  public var byteCount: Int { inputs.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count * 4 } } }
+}
+
+/// A run was stopped because a newer request replaced it.
+public struct CancellationError: Error, CustomStringConvertible {
+  public init() {}
+  public var description: String { "cancelled" }
+}
+
+extension SequentialNetwork {
+  /// Layers that own weights: where a compression plan can make a pass restart.
+  public var weightedLayers: Set<Int> {
+    Set(config.layers.indices.filter { !config.layers[$0].kind.tensorSuffixes.isEmpty })
+  }
+
+  /// A batch size that keeps the largest per-batch working set (activations, and the im2col
+  /// matrix of a convolution) near 4 MB: big enough for efficient GEMMs, small enough for cache.
+  public var preferredBatchSize: Int {
+    var perSample = activationShapes.map { $0.reduce(1, *) }.max() ?? 1
+    for (index, layer) in layers.enumerated() {
+      if let conv = layer as? Conv2d {
+        let out = activationShapes[index + 1]
+        perSample = max(perSample, conv.weight.count / conv.weight.shape[0] * out[1] * out[2])
+      }
+    }
+    return min(1024, max(16, (4 << 20) / (4 * max(perSample, 1))))
+  }
+
+  /// The network's outputs for `samples` raw inputs [N, ...], computed batch by batch.
+  ///
+  /// With a `cache`, the pass starts at layer `start` from the cached inputs of that layer (every
+  /// batch must be cached there) and refreshes the cached inputs of later restart points, so the
+  /// cache always describes this network. `isCancelled` is checked between batches; when it says
+  /// yes the pass throws `CancellationError` and the cache keeps only whole, consistent layers.
+  public func outputs(
+    for samples: Tensor, from start: Int = 0, cache: inout ActivationCache?,
+    isCancelled: () -> Bool = { false }
+  ) throws -> Tensor {
+    let count = samples.shape.first ?? 0
+    let batchSize = cache?.batchSize ?? preferredBatchSize
+    let batches = (count + batchSize - 1) / batchSize
+    let start = (cache?.canRestart(at: start, batches: batches) ?? false) ? start : 0
+    let width = outputWidth
+    let sampleSize = samples.count / max(count, 1)
+    var refreshed: [Int: [Tensor]] = [:]
+    var result = Tensor(zeros: [count, width])
+
+    for b in 0..<batches {
+      if isCancelled() { throw CancellationError() }
+      let lower = b * batchSize, upper = min(count, lower + batchSize)
+      var x: Tensor
+      if start > 0, let cached = cache?.inputs[start]?[b] {
+        x = cached
+      } else {
+        let raw = Tensor(shape: [upper - lower] + Array(samples.shape.dropFirst())) { out in
+          for i in 0..<out.count { out[i] = samples.scalars[lower * sampleSize + i] }
+        }
+        x = preprocess(raw)
+      }
+      for index in start..<layers.count {
+        if let points = cache?.restartPoints, points.contains(index), index > start || start == 0 {
+          refreshed[index, default: []].append(x)
+        }
+        x = layers[index].forward(x)
+      }
+      result.scalars.withUnsafeMutableBufferPointer { out in
+        for i in 0..<x.count { out[lower * width + i] = x.scalars[i] }
+      }
+    }
+    // Commit only complete layers: a cancelled pass above left `cache` untouched.
+    for (layer, inputs) in refreshed { cache?.inputs[layer] = inputs }
+    return result
+  }
+}

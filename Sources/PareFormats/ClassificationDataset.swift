@@ -1,0 +1,58 @@
+import PareCore
+
+/// Labelled evaluation data for classifiers: a safetensors file with `images` ([N, C, H, W] or
+/// [N, features], any numeric dtype, raw values before the model's input scaling) and `labels`
+/// (integer dtype, [N]). Inputs for `pare forward` may leave the labels out.
+public struct ClassificationDataset: Sendable {
+  /// The raw inputs, [N, ...sample shape].
+  public let images: Tensor
+  /// Class id per sample (empty when the file has none and they were not required).
+  public let labels: [Int]
+  /// Where the data came from, for messages.
+  public let path: String
+
+  /// Number of samples.
+  public var count: Int { images.shape[0] }
+
+  /// Shape of one sample.
+  public var sampleShape: [Int] { Array(images.shape.dropFirst()) }
+
+  /// Loads and checks `path`; errors name the file and what is wrong.
+  public init(path: String, requireLabels: Bool = true) throws {
+    let file = try SafetensorsFile(path: path)
+    guard let imageEntry = file.entry(named: "images") else { throw ModelError(file: path, "no 'images' tensor") }
+    guard imageEntry.shape.count >= 2 else {
+      throw ModelError(file: path, "'images' has shape \(imageEntry.shape), expected [N, C, H, W] or [N, features]")
+    }
+    guard imageEntry.shape[0] > 0 else { throw ModelError(file: path, "the dataset is empty") }
+    if let labelEntry = file.entry(named: "labels") {
+      guard labelEntry.shape.count == 1, !labelEntry.dtype.isFloatingPoint, labelEntry.dtype != .bool else {
+        throw ModelError(file: path, "'labels' must be a 1-D integer tensor, got \(labelEntry.dtype.rawValue) \(labelEntry.shape)")
+      }
+      guard imageEntry.shape[0] == labelEntry.shape[0] else {
+        throw ModelError(file: path, "\(imageEntry.shape[0]) images but \(labelEntry.shape[0]) labels")
+      }
+      let labelValues = try file.tensor(named: "labels").scalars
+      guard labelValues.allSatisfy({ $0 >= 0 }) else { throw ModelError(file: path, "'labels' has negative class ids") }
+      labels = labelValues.map { Int($0) }
+    } else if requireLabels {
+      throw ModelError(file: path, "no 'labels' tensor")
+    } else {
+      labels = []
+    }
+    images = try file.tensor(named: "images")
+    self.path = path
+  }
+
+  /// Checks that the samples fit a model whose input is `inputShape` with `classes` outputs.
+  public func check(inputShape: [Int], classes: Int) throws(ModelError) {
+    let fits = sampleShape == inputShape
+      || (sampleShape.count == 1 && sampleShape[0] == inputShape.reduce(1, *))
+    guard fits else {
+      throw ModelError(file: path, "samples have shape \(sampleShape) but the model expects \(inputShape)")
+    }
+    if let bad = labels.first(where: { $0 >= classes }) {
+      throw ModelError(file: path, "label \(bad) is out of range for a model with \(classes) classes")
+    }
+  }
+}

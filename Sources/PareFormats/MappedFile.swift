@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory map of a whole file, unmapped when the last reference goes.
+///
+/// Mapping (rather than reading) lets a model open instantly and pages in only the tensors that
+/// are looked at.
+final class MappedFile: @unchecked Sendable {
+  // Immutable after init and read-only memory: safe to share across threads.
+  let bytes: UnsafeRawBufferPointer
+
+  /// Maps `path`; throws `.unreadable` with the system's reason when it cannot.
+  init(path: String) throws(SafetensorsError) {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw SafetensorsError(file: path, .unreadable(Self.systemError())) }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw SafetensorsError(file: path, .unreadable(Self.systemError())) }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { throw SafetensorsError(file: path, .unreadable("not a regular file")) }
+    let size = Int(info.st_size)
+    guard size > 0 else {
+      bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+      return
+    }
+    guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+      throw SafetensorsError(file: path, .unreadable(Self.systemError()))
+    }
+    bytes = UnsafeRawBufferPointer(start: address, count: size)
+  }
+
+  deinit {
+    if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+  }
+
+  static func systemError() -> String { String(cString: strerror(errno)) }
+}

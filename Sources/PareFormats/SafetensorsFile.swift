@@ -1,0 +1,53 @@
+import PareCore
+
+/// An open safetensors file: the validated header plus a memory map of the data.
+///
+/// Opening reads only the header; `tensor(named:)` decodes one tensor on request.
+public final class SafetensorsFile: Sendable {
+  /// The path the file was opened from (used in every error message).
+  public let path: String
+  /// The validated header.
+  public let header: SafetensorsHeader
+  private let mapping: MappedFile
+  private let dataStart: Int
+  private let index: [String: Int]
+
+  /// Opens and validates `path`; throws a `SafetensorsError` naming the file and the problem.
+  public init(path: String) throws(SafetensorsError) {
+    self.path = path
+    mapping = try MappedFile(path: path)
+    let bytes = mapping.bytes
+    guard bytes.count >= 8 else { throw SafetensorsError(file: path, .truncated(fileSize: bytes.count)) }
+    let length = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
+    guard length <= UInt64(SafetensorsHeader.maximumLength) else {
+      throw SafetensorsError(file: path, .headerTooLarge(Int(clamping: length)))
+    }
+    guard length <= UInt64(bytes.count - 8) else {
+      throw SafetensorsError(file: path, .headerBeyondFile(headerLength: length, fileSize: bytes.count))
+    }
+    dataStart = 8 + Int(length)
+    header = try SafetensorsHeader.parse(
+      Array(bytes[8..<dataStart]), dataLength: bytes.count - dataStart, file: path)
+    index = Dictionary(uniqueKeysWithValues: header.entries.enumerated().map { ($1.name, $0) })
+  }
+
+  /// The entry for `name`, or nil when the file has no such tensor.
+  public func entry(named name: String) -> SafetensorsEntry? {
+    index[name].map { header.entries[$0] }
+  }
+
+  /// The tensor `name` decoded to Float32.
+  public func tensor(named name: String) throws(SafetensorsError) -> Tensor {
+    guard let entry = entry(named: name) else { throw SafetensorsError(file: path, tensor: name, .notFound) }
+    return withRawBytes(of: entry) { raw in
+      // Cannot fail: the header's validation guarantees the byte count matches dtype and shape.
+      (try? Tensor(decoding: raw, dtype: entry.dtype, shape: entry.shape)) ?? Tensor(zeros: entry.shape)
+    }
+  }
+
+  /// Calls `body` with the on-disk bytes of `entry` (little-endian, valid while `body` runs).
+  public func withRawBytes<R>(of entry: SafetensorsEntry, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    let range = (dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)
+    return try body(UnsafeRawBufferPointer(rebasing: mapping.bytes[range]))
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import PareCore
+
+/// All the tensors of a checkpoint, one safetensors file or a sharded set, addressed by name.
+///
+/// A sharded checkpoint (`model.safetensors.index.json` with a `weight_map` from tensor name to
+/// shard file) loads as one store. Tensors are decoded lazily from the memory-mapped files.
+public struct WeightStore: Sendable {
+  /// Every tensor's entry, in file order (shard by shard, then by byte offset).
+  public let entries: [SafetensorsEntry]
+  private let files: [SafetensorsFile]
+  private let location: [String: (file: Int, entry: Int)]
+
+  /// A store over the files, refusing a name that appears in more than one of them.
+  public init(files: [SafetensorsFile]) throws(SafetensorsError) {
+    var entries: [SafetensorsEntry] = []
+    var location: [String: (file: Int, entry: Int)] = [:]
+    for (f, file) in files.enumerated() {
+      for (e, entry) in file.header.entries.enumerated() {
+        if location[entry.name] != nil { throw SafetensorsError(file: file.path, tensor: entry.name, .duplicateName) }
+        location[entry.name] = (f, e)
+        entries.append(entry)
+      }
+    }
+    self.files = files
+    self.entries = entries
+    self.location = location
+  }
+
+  /// Opens a single `.safetensors` file.
+  public init(file path: String) throws(SafetensorsError) {
+    try self.init(files: [SafetensorsFile(path: path)])
+  }
+
+  /// Opens a sharded checkpoint from its index file; every name in `weight_map` must be in the
+  /// shard it points to, and every shard tensor must be listed.
+  public init(index path: String) throws(SafetensorsError) {
+    func fail(_ reason: String) -> SafetensorsError { SafetensorsError(file: path, .badIndex(reason)) }
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+      throw SafetensorsError(file: path, .unreadable(error.localizedDescription))
+    }
+    struct Index: Decodable { let weight_map: [String: String] }
+    guard let index = try? JSONDecoder().decode(Index.self, from: data) else {
+      throw fail("expected a JSON object with a \"weight_map\" of tensor name to shard file")
+    }
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+    let shardNames = Set(index.weight_map.values).sorted()
+    for shard in shardNames where shard.contains("/") || shard.hasPrefix(".") {
+      throw fail("shard '\(shard)' must be a file name in the same directory")
+    }
+    var files: [SafetensorsFile] = []
+    for shard in shardNames {
+      files.append(try SafetensorsFile(path: directory.appendingPathComponent(shard).path))
+    }
+    try self.init(files: files)
+    for (name, shard) in index.weight_map.sorted(by: { $0.key < $1.key }) {
+      guard let at = location[name] else { throw SafetensorsError(file: path, tensor: name, .badIndex("listed in weight_map but in no shard")) }
+      if URL(fileURLWithPath: files[at.file].path).lastPathComponent != shard {
+        throw SafetensorsError(file: path, tensor: name, .badIndex("weight_map says \(shard) but it is in another shard"))
+      }
+    }
+    if let unlisted = entries.first(where: { index.weight_map[$0.name] == nil }) {
+      throw SafetensorsError(file: path, tensor: unlisted.name, .badIndex("in a shard but not in weight_map"))
+    }
+  }
+
+  /// The entry for `name`, or nil.
+  public func entry(named name: String) -> SafetensorsEntry? {
+    location[name].map { files[$0.file].header.entries[$0.entry] }
+  }
+
+  /// The tensor `name` decoded to Float32.
+  public func tensor(named name: String) throws(SafetensorsError) -> Tensor {
+    guard let at = location[name] else {
+      throw SafetensorsError(file: files.first?.path ?? "weights", tensor: name, .notFound)
+    }
+    return try files[at.file].tensor(named: name)
+  }
+
+  /// The file holding `name` (for error messages), or nil.
+  public func path(of name: String) -> String? { location[name].map { files[$0.file].path } }
+
+  /// Calls `body` with the raw on-disk bytes of tensor `name`.
+  public func withRawBytes<R>(of name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    guard let at = location[name] else { throw SafetensorsError(file: files.first?.path ?? "weights", tensor: name, .notFound) }
+    return try files[at.file].withRawBytes(of: files[at.file].header.entries[at.entry], body)
+  }
+
+  /// The metadata of the first file (a single-file checkpoint's `__metadata__`).
+  public var metadata: [String: String] { files.first?.header.metadata ?? [:] }
+
+  /// Paths of the underlying files.
+  public var paths: [String] { files.map(\.path) }
+}

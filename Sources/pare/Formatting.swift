@@ -1,0 +1,45 @@
+import Foundation
+
+/// Number and table formatting shared by the commands' text output.
+enum Formatting {
+  /// Bytes in decimal units, e.g. "1.07 MB" (exact counts are in the JSON output).
+  static func bytes(_ count: Int) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"]
+    var value = Double(count), unit = 0
+    while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+    return unit == 0 ? "\(count) B" : String(format: "%.2f %@", value, units[unit])
+  }
+
+  /// An integer with thousands separators, e.g. "266,610".
+  static func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(ch)
+    }
+    return n < 0 ? "-" + out : out
+  }
+
+  /// A shape as "[300, 784]".
+  static func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
+
+  /// Rows padded into columns; columns listed in `rightAligned` are right-aligned.
+  static func table(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
+    let all = [header] + rows
+    let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+    return all.map { row in
+      row.enumerated().map { c, cell in
+        let pad = String(repeating: " ", count: widths[c] - cell.count)
+        return rightAligned.contains(c) ? pad + cell : cell + pad
+      }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }.joined(separator: "\n")
+  }
+
+  /// `value` as pretty JSON with sorted keys.
+  static func json<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+}

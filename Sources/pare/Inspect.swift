@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import PareCore
+import PareFormats
+
+/// `pare inspect MODEL`: every tensor with its size and statistics.
+struct Inspect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List a model's tensors: name, shape, dtype, parameters, bytes and statistics.")
+
+  @Argument(help: "Model directory or .safetensors file.")
+  var model: String
+
+  @Flag(help: "Print JSON instead of a table.")
+  var json = false
+
+  struct Row: Encodable {
+    let name: String, shape: [Int], dtype: String, params: Int, bytes: Int
+    let min: Float, max: Float, std: Double, zero_fraction: Double
+  }
+
+  struct Report: Encodable {
+    let model: String, tensors: [Row], total_params: Int, total_bytes: Int
+  }
+
+  func run() throws {
+    let opened = try ModelDirectory.open(model)
+    let rows = try opened.weights.entries.map { entry in
+      let stats = TensorStatistics(try opened.weights.tensor(named: entry.name).scalars)
+      return Row(name: entry.name, shape: entry.shape, dtype: entry.dtype.rawValue, params: entry.elementCount,
+                 bytes: entry.byteRange.count, min: stats.min, max: stats.max, std: stats.std,
+                 zero_fraction: stats.zeroFraction)
+    }
+    let report = Report(model: opened.name, tensors: rows, total_params: rows.reduce(0) { $0 + $1.params },
+                        total_bytes: rows.reduce(0) { $0 + $1.bytes })
+    if json {
+      print(try Formatting.json(report))
+      return
+    }
+    let table = rows.map { r in
+      [r.name, Formatting.shape(r.shape), r.dtype, Formatting.grouped(r.params), Formatting.bytes(r.bytes),
+       String(format: "%.4g", r.min), String(format: "%.4g", r.max), String(format: "%.4g", r.std),
+       String(format: "%.1f%%", r.zero_fraction * 100)]
+    }
+    print(Formatting.table(
+      header: ["name", "shape", "dtype", "params", "bytes", "min", "max", "std", "zeros"],
+      rows: table, rightAligned: [3, 4, 5, 6, 7, 8]))
+    print("\(rows.count) tensors, \(Formatting.grouped(report.total_params)) parameters, \(Formatting.bytes(report.total_bytes))")
+  }
+}
