@@ -39,7 +39,7 @@ let package = Package(
     .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats"]),
     .testTarget(
       name: "PareEngineTests", dependencies: ["PareEngine", "PareFormats"],
-      resources: [.copy("Fixtures")]),
+      exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

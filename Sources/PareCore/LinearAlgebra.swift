@@ -67,7 +67,7 @@ public enum LinearAlgebra {
     let info = LAPACKE_sgesdd(
       LAPACK_ROW_MAJOR, vectors ? CChar(UInt8(ascii: "S")) : CChar(UInt8(ascii: "N")),
       Int32(m), Int32(n), &a, Int32(n), &s,
-      &u, Int32(vectors ? k : 1), &vt, Int32(vectors ? n : 1))
+      &u, Int32(k), &vt, Int32(n))  // LAPACKE checks ldu, ldvt even without vectors
     guard info == 0 else { throw TensorError.lapackFailure(routine: "sgesdd", info: info) }
     guard vectors else {
       return SingularValueDecomposition(u: Tensor(zeros: [m, 0]), singularValues: s, vt: Tensor(zeros: [0, n]))
