@@ -30,3 +30,24 @@ public struct Linear: Layer {
     }
   }
 }
+
+/// A linear layer whose weight is factored as W ≈ A B (A [out, r], B [r, in]), run as two
+/// GEMMs: `y = (x Bᵀ) Aᵀ + b`. Cheaper than the dense product when r (in + out) < in · out.
+public struct FactoredLinear: Layer {
+  /// The [r, in] factor, applied first.
+  let first: Linear
+  /// The [out, r] factor, with the bias.
+  let second: Linear
+
+  public init(a: Tensor, b: Tensor, bias: Tensor?) {
+    first = Linear(weight: b, bias: nil)
+    second = Linear(weight: a, bias: bias)
+  }
+
+  public func forward(_ input: Tensor) -> Tensor { second.forward(first.forward(input)) }
+
+  /// Whether two GEMMs with these factors cost fewer multiply-adds than the dense one.
+  public static func isCheaper(rows: Int, columns: Int, rank: Int) -> Bool {
+    rank * (rows + columns) < rows * columns
+  }
+}

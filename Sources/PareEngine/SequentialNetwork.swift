@@ -36,13 +36,18 @@ public struct SequentialNetwork: Sendable {
   }
 
   /// The same network with the named tensors replaced (e.g. by their compressed values); only
-  /// the layers owning them are rebuilt.
-  public func replacingTensors(_ replacements: [String: Tensor], original: (String) throws -> Tensor?) throws -> SequentialNetwork {
+  /// the layers owning them are rebuilt. `original` supplies the layer's other tensors.
+  public func replacingTensors(_ replacements: [String: TensorReplacement], original: (String) throws -> Tensor?) throws -> SequentialNetwork {
     var layers = self.layers
     for (index, spec) in config.layers.enumerated() {
       guard let name = spec.name, spec.kind.tensorSuffixes.contains(where: { replacements["\(name).\($0)"] != nil }) else { continue }
+      if spec.kind == .linear, case let .factored(a, b, _)? = replacements["\(name).weight"] {
+        let bias = try replacements["\(name).bias"]?.dense ?? original("\(name).bias")
+        layers[index] = FactoredLinear(a: a, b: b, bias: bias)
+        continue
+      }
       layers[index] = try Self.layer(spec, outputShape: activationShapes[index + 1]) { tensorName in
-        try replacements[tensorName] ?? original(tensorName)
+        try replacements[tensorName]?.dense ?? original(tensorName)
       }
     }
     return SequentialNetwork(config: config, activationShapes: activationShapes, layers: layers)
@@ -110,6 +115,23 @@ public struct SequentialNetwork: Sendable {
     case .sigmoid: return Activation(.sigmoid)
     case .softmax: return Softmax()
     case .flatten, .dropout: return Reshape(sampleShape: outputShape)
+    }
+  }
+}
+
+/// A tensor's new value for `SequentialNetwork.replacingTensors`.
+public enum TensorReplacement: Sendable {
+  /// A dense tensor in the original shape.
+  case dense(Tensor)
+  /// A low-rank factorization W ≈ A B of a linear weight, with the dense product for layers that
+  /// cannot run factored (and for when factoring is not cheaper).
+  case factored(a: Tensor, b: Tensor, product: Tensor)
+
+  /// The dense value.
+  public var dense: Tensor {
+    switch self {
+    case let .dense(t): t
+    case let .factored(_, _, product): product
     }
   }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PareCore
 
@@ -92,4 +93,13 @@ public struct WeightStore: Sendable {
 
   /// Paths of the underlying files.
   public var paths: [String] { files.map(\.path) }
+}
+
+extension WeightStore {
+  /// SHA-256 (hex) of the weights: the single file's, or for a sharded checkpoint the digest of
+  /// the shards' digests in order.
+  public func sha256() -> String {
+    guard files.count != 1 else { return files[0].sha256() }
+    return hexDigest(SHA256.hash(data: Data(files.map { $0.sha256() }.joined().utf8)))
+  }
 }

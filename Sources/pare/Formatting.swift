@@ -21,6 +21,12 @@ enum Formatting {
     return n < 0 ? "-" + out : out
   }
 
+  /// `path` relative to the current directory when it lies inside it (shorter to read).
+  static func displayPath(_ path: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath + "/"
+    return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+  }
+
   /// A shape as "[300, 784]".
   static func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
 

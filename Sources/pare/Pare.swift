@@ -7,8 +7,8 @@ struct Pare: ParsableCommand {
     commandName: "pare",
     abstract: "Explore how far a neural network can be compressed, tensor by tensor.",
     discussion: """
-      With no subcommand, opens MODEL (default: the bundled lenet-300-100) in the explorer.
-      Models are Hugging Face-style directories (config.json + model.safetensors) or bare
+      With no subcommand, opens MODEL (default: the bundled lenet-300-100) in the explorer. \
+      Models are Hugging Face-style directories (config.json + model.safetensors) or bare \
       .safetensors files (browse only).
       """,
     subcommands: [Explore.self, Inspect.self, Eval.self, Forward.self],

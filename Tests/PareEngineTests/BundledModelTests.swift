@@ -55,7 +55,7 @@ struct BundledModelTests {
     guard let old = network.layers[last] as? Linear else { Issue.record("last layer is not linear"); return }
     var halved = old.weight
     for i in halved.scalars.indices { halved.scalars[i] *= 0.5 }
-    let edited = try network.replacingTensors([name: halved]) { _ in old.bias }
+    let edited = try network.replacingTensors([name: .dense(halved)]) { _ in old.bias }
     #expect(edited.layerIndex(ofTensor: name) == last)
     // Same batching, no restart points: a plain full pass of the edited network.
     var plain: ActivationCache? = ActivationCache(batchSize: 96, restartPoints: [])

@@ -1,0 +1,66 @@
+import PareCore
+import PareEngine
+import PareFormats
+
+/// A plan applied to a model's weights: every planned tensor compressed, and the sizes.
+public struct AppliedPlan: Sendable {
+  /// The plan.
+  public let plan: Plan
+  /// The compressed tensors, by name.
+  public let compressed: [String: CompressedTensor]
+  /// Size of all the model's tensors as stored (bytes).
+  public let originalBytes: Int
+  /// Size with the plan: compressed tensors by their storage cost, others as stored.
+  public let compressedBytes: Int
+  /// Like `compressedBytes`, with the stored symbols entropy coded (an estimate).
+  public let entropyCodedBytes: Int
+
+  /// original / compressed (1 for an empty plan).
+  public var ratio: Double { compressedBytes > 0 ? Double(originalBytes) / Double(compressedBytes) : 1 }
+
+  /// Compresses every tensor `plan` names (already validated against `weights`), reusing
+  /// `cache` when given.
+  public init(plan: Plan, weights: WeightStore, cache: CompressionCache? = nil) throws {
+    var compressed: [String: CompressedTensor] = [:]
+    for (name, spec) in plan.tensors where !spec.isEmpty {
+      guard let entry = weights.entry(named: name) else {
+        throw PlanError(file: "plan", "tensor '\(name)' is not in the model")
+      }
+      let make = { try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec) }
+      compressed[name] = try cache.map { try $0.tensor(name, spec: spec, make: make) } ?? make()
+    }
+    var original = 0, total = 0, entropy = 0.0
+    for entry in weights.entries {
+      original += entry.byteRange.count
+      if let c = compressed[entry.name] {
+        total += c.storage.bytes
+        entropy += c.storage.entropyCodedBits / 8
+      } else {
+        total += entry.byteRange.count
+        entropy += Double(entry.byteRange.count)
+      }
+    }
+    self.plan = plan
+    self.compressed = compressed
+    originalBytes = original
+    compressedBytes = total
+    entropyCodedBytes = Int(entropy.rounded(.up))
+  }
+
+  /// The replacements for `SequentialNetwork.replacingTensors`: low-rank linear weights run as
+  /// two GEMMs when that is cheaper, everything else as its dense reconstruction.
+  public var replacements: [String: TensorReplacement] {
+    compressed.mapValues { c in
+      if let f = c.factors, FactoredLinear.isCheaper(rows: f.a.shape[0], columns: f.b.shape[1], rank: f.rank) {
+        return .factored(a: f.a, b: f.b, product: c.values)
+      }
+      return .dense(c.values)
+    }
+  }
+
+  /// The summary recorded in an exported plan.
+  public func summary(metric: MetricSummary?) -> PlanSummary {
+    PlanSummary(originalBytes: originalBytes, compressedBytes: compressedBytes, ratio: ratio,
+                entropyCodedBytes: entropyCodedBytes, metric: metric)
+  }
+}
