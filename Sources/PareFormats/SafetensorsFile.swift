@@ -8,7 +8,8 @@ public final class SafetensorsFile: Sendable {
   public let path: String
   /// The validated header.
   public let header: SafetensorsHeader
-  private let mapping: MappedFile
+  /// The whole file, mapped (internal so that SafetensorsFile+SHA256.swift can hash it).
+  let mapping: MappedFile
   private let dataStart: Int
   private let index: [String: Int]
 
