@@ -68,7 +68,9 @@ public enum Quantizer {
         let scale = Self.scale(maxMagnitude(values[range]), divisor: qmax)
         scales.append(scale)
         for i in range {
-          let q = min(max((values[i] / scale).rounded(.toNearestOrEven), -qmax), qmax)
+          // `+ 0` turns a rounded -0 into +0: q is an integer code, so w' = 0 · scale = +0, which
+          // is also what a packed model's code 0 decodes to (bit-exact unpacking).
+          let q = min(max((values[i] / scale).rounded(.toNearestOrEven), -qmax), qmax) + 0
           codes[i] = Int32(q)
           out[i] = q * scale
         }

@@ -9,7 +9,7 @@ extension Tensor {
     guard bytes.count == count * dtype.byteSize else {
       throw TensorError.shapeMismatch(shape: shape, count: bytes.count / max(dtype.byteSize, 1))
     }
-    self.init(shape: shape) { out in
+    self.init(unsafeUninitializedShape: shape, initializingWith: { out in
       func convert<T>(_: T.Type, _ f: (T) -> Float) {
         for i in 0..<count { out[i] = f(bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)) }
       }
@@ -33,7 +33,7 @@ extension Tensor {
       case .u8: convert(UInt8.self) { Float($0) }
       case .bool: convert(UInt8.self) { $0 == 0 ? 0 : 1 }
       }
-    }
+    })
   }
 
   /// The elements encoded as little-endian `dtype` bytes.

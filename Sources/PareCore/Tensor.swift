@@ -33,6 +33,16 @@ public struct Tensor: Sendable, Equatable {
     }
   }
 
+  /// Builds a tensor whose every element `overwrite` writes; skips zeroing the storage first,
+  /// which matters for large batches. `overwrite` must write all `elementCount(shape)` elements.
+  public init(unsafeUninitializedShape shape: [Int], initializingWith overwrite: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+    self.shape = shape
+    self.scalars = try [Float](unsafeUninitializedCapacity: Self.elementCount(shape)) { buffer, count in
+      try overwrite(buffer)
+      count = buffer.count
+    }
+  }
+
   /// Number of elements.
   public var count: Int { scalars.count }
 

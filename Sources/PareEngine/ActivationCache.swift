@@ -49,7 +49,7 @@ extension SequentialNetwork {
         perSample = max(perSample, conv.weight.count / conv.weight.shape[0] * out[1] * out[2])
       }
     }
-    return min(1024, max(16, (4 << 20) / (4 * max(perSample, 1))))
+    return min(4096, max(16, (4 << 20) / (4 * max(perSample, 1))))
   }
 
   /// The network's outputs for `samples` raw inputs [N, ...], computed batch by batch.
@@ -67,7 +67,6 @@ extension SequentialNetwork {
     let batches = (count + batchSize - 1) / batchSize
     let start = (cache?.canRestart(at: start, batches: batches) ?? false) ? start : 0
     let width = outputWidth
-    let sampleSize = samples.count / max(count, 1)
     var refreshed: [Int: [Tensor]] = [:]
     var result = Tensor(zeros: [count, width])
 
@@ -78,16 +77,13 @@ extension SequentialNetwork {
       if start > 0, let cached = cache?.inputs[start]?[b] {
         x = cached
       } else {
-        let raw = Tensor(shape: [upper - lower] + Array(samples.shape.dropFirst())) { out in
-          for i in 0..<out.count { out[i] = samples.scalars[lower * sampleSize + i] }
-        }
-        x = preprocess(raw)
+        x = preprocess(samples, samples: lower..<upper)
       }
       for index in start..<layers.count {
         if let points = cache?.restartPoints, points.contains(index), index > start || start == 0 {
           refreshed[index, default: []].append(x)
         }
-        x = layers[index].forward(x)
+        x = layers[index].forward(consume x)
       }
       result.scalars.withUnsafeMutableBufferPointer { out in
         for i in 0..<x.count { out[lower * width + i] = x.scalars[i] }

@@ -14,7 +14,7 @@ public struct BatchNorm2d: Layer {
     shift = (0..<weight.count).map { bias.scalars[$0] - runningMean.scalars[$0] * scale[$0] }
   }
 
-  public func forward(_ input: Tensor) -> Tensor {
+  public func forward(_ input: consuming Tensor) -> Tensor {
     let channels = input.shape[1], plane = input.shape[2] * input.shape[3]
     var output = input
     output.scalars.withUnsafeMutableBufferPointer { y in

@@ -23,7 +23,7 @@ public struct Conv2d: Layer {
     ((h + 2 * padding - weight.shape[2]) / stride + 1, (w + 2 * padding - weight.shape[3]) / stride + 1)
   }
 
-  public func forward(_ input: Tensor) -> Tensor {
+  public func forward(_ input: consuming Tensor) -> Tensor {
     let (batch, channels, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let (outChannels, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
     let (oh, ow) = outputSize(h: h, w: w)

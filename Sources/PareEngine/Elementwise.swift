@@ -13,11 +13,11 @@ public struct Activation: Layer {
 
   public init(_ function: Function) { self.function = function }
 
-  public func forward(_ input: Tensor) -> Tensor {
+  public func forward(_ input: consuming Tensor) -> Tensor {
     var output = input
     output.scalars.withUnsafeMutableBufferPointer { y in
       switch function {
-      case .relu: for i in y.indices where y[i] < 0 { y[i] = 0 }
+      case .relu: for i in y.indices { y[i] = max(y[i], 0) }
       // The exact (erf) form, as PyTorch's default nn.GELU and BERT use.
       case .gelu: for i in y.indices { y[i] = 0.5 * y[i] * (1 + erff(y[i] * 0.70710678118654752)) }
       case .tanh: for i in y.indices { y[i] = tanhf(y[i]) }
@@ -33,7 +33,7 @@ public struct Activation: Layer {
 public struct Softmax: Layer {
   public init() {}
 
-  public func forward(_ input: Tensor) -> Tensor {
+  public func forward(_ input: consuming Tensor) -> Tensor {
     let batch = input.shape[0], classes = input.shape.count > 1 ? input.shape[1] : 1
     let inner = input.count / max(batch * classes, 1)
     var output = input

@@ -12,7 +12,7 @@ public struct Linear: Layer {
     self.bias = bias
   }
 
-  public func forward(_ input: Tensor) -> Tensor {
+  public func forward(_ input: consuming Tensor) -> Tensor {
     let batch = input.shape[0], inFeatures = weight.shape[1], outFeatures = weight.shape[0]
     return Tensor(shape: [batch, outFeatures]) { out in
       guard let o = out.baseAddress else { return }
@@ -44,7 +44,7 @@ public struct FactoredLinear: Layer {
     second = Linear(weight: a, bias: bias)
   }
 
-  public func forward(_ input: Tensor) -> Tensor { second.forward(first.forward(input)) }
+  public func forward(_ input: consuming Tensor) -> Tensor { second.forward(first.forward(input)) }
 
   /// Whether two GEMMs with these factors cost fewer multiply-adds than the dense one.
   public static func isCheaper(rows: Int, columns: Int, rank: Int) -> Bool {

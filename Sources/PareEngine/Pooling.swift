@@ -16,7 +16,7 @@ public struct Pool2d: Layer {
     (self.reduction, self.kernel, self.stride) = (reduction, kernel, stride)
   }
 
-  public func forward(_ input: Tensor) -> Tensor {
+  public func forward(_ input: consuming Tensor) -> Tensor {
     let (batch, channels, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let oh = (h - kernel) / stride + 1, ow = (w - kernel) / stride + 1
     let area = Float(kernel * kernel)

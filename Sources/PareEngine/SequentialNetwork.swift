@@ -67,28 +67,31 @@ public struct SequentialNetwork: Sendable {
   /// Number of classes (the output width).
   public var outputWidth: Int { activationShapes.last?.reduce(1, *) ?? 0 }
 
-  /// Raw inputs [B, ...] to the model's input: `(raw * input_scale - mean[c]) / std[c]`.
-  public func preprocess(_ raw: Tensor) -> Tensor {
-    let batch = raw.shape.first ?? 0
+  /// Raw inputs [N, ...] (all of them, or the samples in `range`) to the model's input:
+  /// `(raw * input_scale - mean[c]) / std[c]`, in one pass without copying the raw batch first.
+  public func preprocess(_ raw: Tensor, samples range: Range<Int>? = nil) -> Tensor {
+    let range = range ?? 0..<(raw.shape.first ?? 0)
+    let sampleSize = config.inputShape.reduce(1, *)
     let channels = config.inputShape.count == 3 ? config.inputShape[0] : 1
-    let perChannel = config.inputShape.reduce(1, *) / channels
+    let perChannel = sampleSize / channels
     let scale = config.inputScale
     let means = config.inputMean, stds = config.inputStd
-    return Tensor(shape: [batch] + config.inputShape) { out in
-      raw.scalars.withUnsafeBufferPointer { x in
+    return Tensor(unsafeUninitializedShape: [range.count] + config.inputShape, initializingWith: { out in
+      raw.scalars.withUnsafeBufferPointer { all in
+        let x = UnsafeBufferPointer(rebasing: all[(range.lowerBound * sampleSize)..<(range.upperBound * sampleSize)])
         for start in stride(from: 0, to: x.count, by: perChannel) {
           let c = (start / perChannel) % channels
           let mean = means.count == 1 ? means[0] : means[c], std = stds.count == 1 ? stds[0] : stds[c]
           for i in start..<(start + perChannel) { out[i] = (x[i] * scale - mean) / std }
         }
       }
-    }
+    })
   }
 
   /// Runs layers `from..<through` on `input` (a batch entering layer `from`).
   public func forward(_ input: Tensor, from start: Int = 0, through end: Int? = nil) -> Tensor {
     var x = input
-    for layer in layers[start..<(end ?? layers.count)] { x = layer.forward(x) }
+    for layer in layers[start..<(end ?? layers.count)] { x = layer.forward(consume x) }
     return x
   }
 

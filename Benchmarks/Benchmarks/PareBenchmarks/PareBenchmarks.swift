@@ -1,0 +1,61 @@
+import Benchmark
+import Foundation
+import PareCompression
+import PareCore
+import PareEngine
+import PareFormats
+
+/// The repository root, from this file's location.
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let lenet300 = repositoryRoot.appendingPathComponent("assets/models/lenet-300-100").path
+let testSet = repositoryRoot.appendingPathComponent("assets/data/mnist-test.safetensors").path
+
+/// The 1,000-image test set repeated to 10,000 images, as scripts/bench_numpy.py does.
+func tiledImages(_ copies: Int) throws -> Tensor {
+  let images = try ClassificationDataset(path: testSet).images
+  return try Tensor(shape: [images.shape[0] * copies] + images.shape.dropFirst(),
+                    scalars: Array([[Float]](repeating: images.scalars, count: copies).joined()))
+}
+
+let benchmarks: @Sendable () -> Void = {
+  Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(5))
+  compressionBenchmarks()
+
+  Benchmark("open lenet-300-100") { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(try SequentialNetwork(model: ModelDirectory.open(lenet300)))
+    }
+  }
+
+  Benchmark("evaluate lenet-300-100, 10000 images") { benchmark, fixture in
+    var noCache: ActivationCache?
+    blackHole(try fixture.network.outputs(for: fixture.images, cache: &noCache))
+  } setup: {
+    try EvaluationFixture()
+  }
+
+  Benchmark("evaluate lenet-300-100, 10000 images, restarted at the last layer") { benchmark, fixture in
+    var cache = fixture.cache
+    blackHole(try fixture.network.outputs(for: fixture.images, from: fixture.lastLayer, cache: &cache))
+  } setup: {
+    try EvaluationFixture()
+  }
+}
+
+/// lenet-300-100 with 10,000 images and a filled activation cache.
+struct EvaluationFixture {
+  let network: SequentialNetwork
+  let images: Tensor
+  let cache: ActivationCache?
+  let lastLayer: Int
+
+  init() throws {
+    network = try SequentialNetwork(model: ModelDirectory.open(lenet300))
+    images = try tiledImages(10)
+    var cache: ActivationCache? = ActivationCache(batchSize: network.preferredBatchSize, restartPoints: network.weightedLayers)
+    _ = try network.outputs(for: images, cache: &cache)
+    self.cache = cache
+    lastLayer = network.weightedLayers.max() ?? 0
+  }
+}

@@ -1,0 +1,24 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Pare's benchmarks, kept out of the main package so `make test` never builds the harness.
+// Run with `make bench` (or `swift package benchmark` in this folder).
+let package = Package(
+  name: "PareBenchmarks",
+  dependencies: [
+    .package(name: "Pare", path: ".."),
+    .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+  ],
+  targets: [
+    .executableTarget(
+      name: "PareBenchmarks",
+      dependencies: [
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "PareEngine", package: "Pare"),
+        .product(name: "PareCompression", package: "Pare"),
+        .product(name: "PareFormats", package: "Pare"),
+      ],
+      path: "Benchmarks/PareBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+  ]
+)

@@ -1,0 +1,84 @@
+import Foundation
+import PareCore
+import PareFormats
+
+@testable import PareCompression
+
+/// SplitMix64: a tiny deterministic generator, so the random-tensor tests are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+  private var state: UInt64
+
+  init(seed: UInt64) { state = seed }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// `count` values uniform in [-1, 1] times `magnitude`, none exactly zero.
+  mutating func values(_ count: Int, magnitude: Float = 1) -> [Float] {
+    (0..<count).map { _ in
+      let v = Float.random(in: -1...1, using: &self)
+      return (v == 0 ? 0.5 : v) * magnitude
+    }
+  }
+
+  /// A [rows, columns] matrix whose rows have different ranges (row r spans ±(r + 1) / rows), so
+  /// that channel and group parameters differ from the tensor's.
+  mutating func matrix(rows: Int, columns: Int) -> [Float] {
+    (0..<rows).flatMap { r in values(columns, magnitude: Float(r + 1) / Float(rows)) }
+  }
+}
+
+/// Whether two arrays have the same length and differ by at most `tolerance` element-wise.
+func isClose(_ a: [Float], _ b: [Float], tolerance: Float) -> Bool {
+  a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance }
+}
+
+/// Whether `x` is exactly representable in IEEE half precision.
+func isF16Exact(_ x: Float) -> Bool { Float(Float16(x)) == x }
+
+/// `QuantizeSpec` shorthand for the tests.
+func intSpec(_ bits: Int, _ granularity: Granularity = .channel, groupSize: Int? = nil, symmetric: Bool = true) -> QuantizeSpec {
+  QuantizeSpec(scheme: .int, bits: bits, granularity: granularity, groupSize: groupSize, symmetric: symmetric)
+}
+
+/// A tensor to put in a test model: its name, dtype, shape and values (zeros when nil).
+struct ModelTensor {
+  let name: String
+  let dtype: DType
+  let shape: [Int]
+  var values: [Float]? = nil
+}
+
+/// Writes `tensors` to a safetensors file in a fresh temporary directory, opens it as a
+/// `WeightStore`, runs `body`, and removes the directory afterwards.
+func withWeightStore<R>(_ tensors: [ModelTensor], _ body: (WeightStore) throws -> R) throws -> R {
+  try withTemporaryDirectory { directory in
+    var writer = SafetensorsWriter()
+    for t in tensors {
+      let count = Tensor.elementCount(t.shape)
+      if t.dtype.isWritable {
+        let values = t.values ?? [Float](repeating: 0, count: count)
+        try writer.add(t.name, Tensor(shape: t.shape, scalars: values), as: t.dtype)
+      } else {
+        try writer.add(t.name, dtype: t.dtype, shape: t.shape, bytes: [UInt8](repeating: 0, count: count * t.dtype.byteSize))
+      }
+    }
+    let path = (directory as NSString).appendingPathComponent("model.safetensors")
+    try writer.write(to: path)
+    return try body(WeightStore(file: path))
+  }
+}
+
+/// Runs `body` with a new temporary directory's path and removes the directory afterwards.
+func withTemporaryDirectory<R>(_ body: (String) throws -> R) throws -> R {
+  let url = FileManager.default.temporaryDirectory
+    .appendingPathComponent("pare-compression-tests-\(UUID().uuidString)", isDirectory: true)
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: url) }
+  return try body(url.path)
+}
