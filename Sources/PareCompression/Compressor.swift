@@ -17,8 +17,10 @@ public enum Compressor {
       let r = a.shape[1]
       let qa = spec.quantize.map { Quantizer.quantize(a.scalars, rows: rows, columns: r, spec: $0) }
       let qb = spec.quantize.map { Quantizer.quantize(b.scalars, rows: r, columns: columns, spec: $0) }
-      let factorA = try qa.map { try Tensor(shape: a.shape, scalars: $0.values) } ?? a
-      let factorB = try qb.map { try Tensor(shape: b.shape, scalars: $0.values) } ?? b
+      // Unquantized factors are stored in the tensor's dtype (that is what the storage cost
+      // counts), so the reconstruction multiplies them as stored.
+      let factorA = try qa.map { try Tensor(shape: a.shape, scalars: $0.values) } ?? a.rounded(through: dtype)
+      let factorB = try qb.map { try Tensor(shape: b.shape, scalars: $0.values) } ?? b.rounded(through: dtype)
       let product = try LinearAlgebra.matmul(factorA, factorB)
       let reconstruction = try Tensor(shape: tensor.shape, scalars: product.scalars)
       let storage = StorageCost.of(count: a.count, dtype: dtype, quantized: qa, kept: nil, prune: nil)

@@ -30,6 +30,7 @@ extension CompressionSpec {
   /// Checks the spec's values and that it makes sense for a tensor of `shape` and `dtype`.
   public func validate(shape: [Int], dtype: DType) throws(SpecError) {
     guard dtype.isFloatingPoint else { throw SpecError("dtype \(dtype.rawValue) holds no weights to compress") }
+    guard dtype.isWritable else { throw SpecError("dtype \(dtype.rawValue) is read-only in Pare; its compressed values could not be exported") }
     let isVector = shape.count <= 1
     let (rows, columns) = (shape.first ?? 1, Tensor.elementCount(shape) / max(shape.first ?? 1, 1))
     if prune != nil && lowrank != nil {
@@ -48,6 +49,7 @@ extension CompressionSpec {
         guard let n = prune.n, let m = prune.m else { throw SpecError("prune.n and prune.m are required for N:M pruning") }
         guard m >= 1 && n >= 1 else { throw SpecError("prune.n and prune.m must be at least 1") }
         guard n <= m else { throw SpecError("prune.n \(n) is greater than prune.m \(m)") }
+        guard m <= 256 else { throw SpecError("prune.m \(m) is over 256 (blocks longer than that are not N:M sparsity)") }
         if isVector { throw SpecError("N:M pruning works along rows; a 1-D tensor has none") }
       }
     }

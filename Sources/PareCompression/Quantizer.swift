@@ -9,7 +9,8 @@ public struct QuantizedTensor: Sendable, Equatable {
   /// The dequantized values w', row-major, one per element.
   public let values: [Float]
   /// The stored symbol per element: `int` q (symmetric: -qmax...qmax; asymmetric: 0...2^bits-1),
-  /// `codebook` centroid index, FP8 byte, FP16/BF16 bit pattern. Pruned entries hold 0.
+  /// `codebook` centroid index, FP8 byte, FP16/BF16 bit pattern. Pruned entries hold the code of
+  /// 0 (the zero-point for asymmetric int, 0 otherwise); only kept entries are ever stored.
   public let codes: [Int32]
   /// Per-group scale (exactly representable in f16); empty for fp16, bf16 and codebook.
   public let scales: [Float]

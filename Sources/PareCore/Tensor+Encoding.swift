@@ -77,6 +77,15 @@ extension Tensor {
   }
 }
 
+extension Tensor {
+  /// The values as they would read back after being stored as `dtype` (rounded to nearest even
+  /// for narrower floating types); unchanged for F32 and the read-only types.
+  public func rounded(through dtype: DType) throws -> Tensor {
+    guard dtype != .f32, dtype.isWritable else { return self }
+    return try encoded(as: dtype).withUnsafeBytes { try Tensor(decoding: $0, dtype: dtype, shape: shape) }
+  }
+}
+
 /// A tensor cannot be stored in the requested dtype.
 public enum TensorEncodingError: Error, Equatable, CustomStringConvertible {
   case notWritable(DType)

@@ -27,12 +27,6 @@ public struct ActivationCache: Sendable {
   public var byteCount: Int { inputs.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count * 4 } } }
 }
 
-/// A run was stopped because a newer request replaced it.
-public struct CancellationError: Error, CustomStringConvertible {
-  public init() {}
-  public var description: String { "cancelled" }
-}
-
 extension SequentialNetwork {
   /// Layers that own weights: where a compression plan can make a pass restart.
   public var weightedLayers: Set<Int> {
@@ -57,7 +51,7 @@ extension SequentialNetwork {
   /// With a `cache`, the pass starts at layer `start` from the cached inputs of that layer (every
   /// batch must be cached there) and refreshes the cached inputs of later restart points, so the
   /// cache always describes this network. `isCancelled` is checked between batches; when it says
-  /// yes the pass throws `CancellationError` and the cache keeps only whole, consistent layers.
+  /// yes the pass throws Swift's `CancellationError` and the cache keeps only whole, consistent layers.
   public func outputs(
     for samples: Tensor, from start: Int = 0, cache: inout ActivationCache?,
     isCancelled: () -> Bool = { false }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import PareEngine
-import PareFormats
 
 /// `pare eval MODEL [--plan F]`: the model's metric on evaluation data, with and without a plan.
 struct Eval: ParsableCommand {
@@ -28,18 +26,8 @@ struct Eval: ParsableCommand {
 
   func run() throws {
     let opened = try PlannedModel(modelPath: model, planPath: plan)
-    let networks = try opened.runnable()
-    guard let dataPath = data ?? BundledAssets.defaultData(for: model) else {
-      throw ValidationError("\(model): no default evaluation data for this model; pass --data FILE (safetensors with 'images' and 'labels')")
-    }
-    let dataset = try ClassificationDataset(path: dataPath)
-    try dataset.check(inputShape: networks.baseline.config.inputShape, classes: networks.baseline.outputWidth)
-    var noCache: ActivationCache?
-    let baselineLogits = try networks.baseline.outputs(for: dataset.images, cache: &noCache)
-    let baseline = ClassificationMetrics(logits: baselineLogits, labels: dataset.labels)
-    let metrics = plan == nil ? baseline : ClassificationMetrics(
-      logits: try networks.planned.outputs(for: dataset.images, cache: &noCache),
-      labels: dataset.labels, baseline: baselineLogits)
+    let evaluation = try opened.evaluate(data: data, modelPath: model, comparing: plan != nil)
+    let (baseline, metrics, dataPath) = (evaluation.baseline, evaluation.planned, evaluation.dataPath)
     let applied = opened.applied
     let report = Report(
       metric: "accuracy", value: metrics.accuracy, baseline: baseline.accuracy,
