@@ -26,10 +26,11 @@ build: deps
 run: build
 	$(RELEASE)
 
-## test: build and run every unit test.
+## test: build and run every unit test, then the explorer end to end in tmux.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	Tests/e2e/explorer.sh .build/debug/pare
 
 ## bench: Pare's benchmarks, then numpy's forward pass against the whole `pare eval` process.
 bench: build

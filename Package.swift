@@ -9,6 +9,9 @@ let package = Package(
     .library(name: "PareFormats", targets: ["PareFormats"]),
     .library(name: "PareEngine", targets: ["PareEngine"]),
     .library(name: "PareCompression", targets: ["PareCompression"]),
+    .library(name: "PareWorkbench", targets: ["PareWorkbench"]),
+    .library(name: "PareTerminal", targets: ["PareTerminal"]),
+    .library(name: "PareTUI", targets: ["PareTUI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,19 +31,25 @@ let package = Package(
     .target(name: "PareFormats", dependencies: ["PareCore", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "PareEngine", dependencies: ["PareCore", "PareFormats"]),
     .target(name: "PareCompression", dependencies: ["PareCore", "PareFormats", "PareEngine"]),
+    .target(name: "PareWorkbench", dependencies: ["PareCore", "PareFormats", "PareEngine", "PareCompression"]),
+    .target(name: "PareTerminal", dependencies: ["CNcurses"]),
+    .target(name: "PareTUI", dependencies: ["PareCore", "PareCompression", "PareWorkbench", "PareTerminal"]),
 
     // MARK: - The executable
     .executableTarget(
       name: "pare",
       dependencies: [
-        "PareCore", "PareFormats", "PareEngine", "PareCompression",
+        "PareCore", "PareFormats", "PareEngine", "PareCompression", "PareWorkbench", "PareTerminal", "PareTUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Unit tests
     .testTarget(name: "PareCoreTests", dependencies: ["PareCore"]),
     .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats"]),
-    .testTarget(name: "PareCompressionTests", dependencies: ["PareCompression"]),
+    .testTarget(name: "PareCompressionTests", dependencies: ["PareCompression"], exclude: ["Fixtures"]),
+    .testTarget(name: "PareWorkbenchTests", dependencies: ["PareWorkbench"]),
+    .testTarget(name: "PareTerminalTests", dependencies: ["PareTerminal"]),
+    .testTarget(name: "PareTUITests", dependencies: ["PareTUI"], exclude: ["Golden"]),
     .testTarget(
       name: "PareEngineTests", dependencies: ["PareEngine", "PareFormats"],
       exclude: ["Fixtures"]),

@@ -16,6 +16,8 @@ let package = Package(
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "PareEngine", package: "Pare"),
         .product(name: "PareCompression", package: "Pare"),
+        .product(name: "PareWorkbench", package: "Pare"),
+        .product(name: "PareTUI", package: "Pare"),
         .product(name: "PareFormats", package: "Pare"),
       ],
       path: "Benchmarks/PareBenchmarks",

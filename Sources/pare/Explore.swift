@@ -1,5 +1,10 @@
 import ArgumentParser
+import PareCompression
+import PareEngine
 import PareFormats
+import PareTerminal
+import PareTUI
+import PareWorkbench
 
 /// `pare [MODEL]`: the interactive explorer.
 struct Explore: ParsableCommand {
@@ -9,16 +14,36 @@ struct Explore: ParsableCommand {
   @Argument(help: "Model directory or .safetensors file (default: the bundled lenet-300-100).")
   var model: String?
 
+  @Option(help: "Open with this plan applied (pare-plan/1).")
+  var plan: String?
+
+  @Option(help: "Evaluation data for live accuracy (default: the bundled test set, for the bundled models).")
+  var data: String?
+
+  @Flag(help: "Let a mouse click select a table row.")
+  var mouse = false
+
   func run() throws {
     let path = try model ?? BundledAssets.locate().defaultModel
     let opened = try ModelDirectory.open(path)
-    // The ncurses explorer is the next milestone; until it lands, show what it will open.
-    print("""
-      pare: the interactive explorer is not built yet.
-      It will open \(opened.name) (\(opened.weights.entries.count) tensors) from \(path).
-      Meanwhile try:
-        pare inspect \(path)
-        pare eval \(path)
-      """)
+    var initialPlan = Plan()
+    if let plan {
+      initialPlan = try Plan.load(path: plan)
+      try initialPlan.validate(against: opened.weights, file: plan)
+    }
+    let compression = CompressionCache()
+    var evaluator: ClassifierEvaluator?
+    if case .sequential = opened.architecture, let dataPath = data ?? BundledAssets.defaultData(for: path) {
+      evaluator = try ClassifierEvaluator(
+        network: SequentialNetwork(model: opened), weights: opened.weights,
+        dataset: ClassificationDataset(path: dataPath), compression: compression)
+    }
+    let session = try Session(model: opened, initialPlan: initialPlan, evaluator: evaluator, compression: compression)
+    let store = SessionStore(model: opened, weightsSHA256: opened.weights.sha256())
+    // Everything that can fail on bad input has run: only now take over the terminal.
+    let terminal = try CursesTerminal()
+    defer { terminal.shutdown() }
+    terminal.setMouse(mouse)
+    ExplorerController(terminal: terminal, session: session, store: store).run()
   }
 }

@@ -21,6 +21,7 @@ func tiledImages(_ copies: Int) throws -> Tensor {
 let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(5))
   compressionBenchmarks()
+  explorerBenchmarks()
 
   Benchmark("open lenet-300-100") { benchmark in
     for _ in benchmark.scaledIterations {

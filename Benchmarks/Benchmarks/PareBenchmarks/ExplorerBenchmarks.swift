@@ -1,0 +1,62 @@
+import Benchmark
+import Foundation
+import PareCompression
+import PareCore
+import PareEngine
+import PareFormats
+import PareTUI
+import PareWorkbench
+
+/// A 100-tensor explorer state with BERT-like names, specs and a selected tensor's detail.
+func hundredTensorState() -> ExplorerState {
+  var rows: [TensorRow] = []
+  for layer in 0..<12 {
+    for part in ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                 "intermediate.dense", "output.dense", "attention.output.LayerNorm", "output.LayerNorm"] {
+      rows.append(TensorRow(name: "encoder.layer.\(layer).\(part).weight", shape: [384, 384], dtype: .f32,
+                            params: 147_456, originalBytes: 589_824))
+    }
+  }
+  rows += (0..<4).map { TensorRow(name: "embeddings.extra.\($0).weight", shape: [384], dtype: .f32, params: 384, originalBytes: 1536) }
+  for i in stride(from: 0, to: rows.count, by: 3) {
+    rows[i].spec = CompressionSpec(quantize: QuantizeSpec(bits: 4, granularity: .group, groupSize: 64))
+    rows[i].sqnrDecibels = 19.5
+  }
+  var state = ExplorerState(modelName: "all-MiniLM-L6-v2", rows: rows, width: 160, height: 48)
+  let tensor = Tensor(shape: [384, 384]) { out in
+    for i in 0..<out.count { out[i] = sin(Float(i) * 0.37) * 0.05 }
+  }
+  state.selection = rows[60].name
+  state.details[rows[60].name] = TensorDetail(
+    original: tensor, compressed: nil, singularValues: (try? LinearAlgebra.singularValues(of: tensor)) ?? [])
+  return state
+}
+
+func explorerBenchmarks() {
+  Benchmark("render a 160x48 frame, 100 tensors", configuration: .init(metrics: [.wallClock], maxDuration: .seconds(3))) { benchmark, state in
+    for _ in benchmark.scaledIterations { blackHole(render(state)) }
+  } setup: {
+    hundredTensorState()
+  }
+
+  // From an edit of one tensor's bits to the new accuracy, through the Session API with the
+  // real evaluator: each iteration applies a plan not seen before (so nothing is cached).
+  Benchmark("edit fc1.weight bits -> new accuracy (lenet-300-100, 1000 images)",
+            configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 200)) { benchmark, session in
+    let i = session.revision
+    try session.setSpec(CompressionSpec(quantize: QuantizeSpec(bits: 2 + i % 7, granularity: .group, groupSize: 8 + i)),
+                        for: "fc1.weight")
+    while session.isEvaluating {
+      session.receiveResults()
+      usleep(100)
+    }
+    blackHole(session.metric)
+  } setup: {
+    let model = try ModelDirectory.open(lenet300)
+    let compression = CompressionCache()
+    let evaluator = try ClassifierEvaluator(
+      network: SequentialNetwork(model: model), weights: model.weights,
+      dataset: ClassificationDataset(path: testSet), compression: compression)
+    return try Session(model: model, evaluator: evaluator, compression: compression)
+  }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import PareCompression
+import PareCore
+import PareFormats
+import PareTerminal
+import PareWorkbench
+
+/// Runs the explorer: draws `render(state)`, turns terminal events into `update` calls, and
+/// performs the effects on the session, the disk and the terminal.
+///
+/// Everything here happens on one thread; the only background work is the session's evaluation,
+/// whose results are picked up on each clock tick (about every 50 ms).
+public final class ExplorerController {
+  private let terminal: any Terminal
+  private let session: Session
+  private let store: SessionStore?
+  /// The plan last written by an export (quitting without one asks first).
+  private var exportedPlan: Plan
+  private var spectra: [String: [Float]] = [:]
+  /// The explorer's state (exposed for tests).
+  public private(set) var state: ExplorerState
+
+  /// An explorer on `session`, drawing on `terminal`. With a `store`, the plan is saved after
+  /// every change, and a plan saved by an earlier run is offered for restoring.
+  public init(terminal: any Terminal, session: Session, store: SessionStore?) {
+    self.terminal = terminal
+    self.session = session
+    self.store = store
+    exportedPlan = session.plan
+    let model = session.model
+    let rows = model.weights.entries.map { entry in
+      TensorRow(name: entry.name, shape: entry.shape, dtype: entry.dtype, params: entry.elementCount,
+                originalBytes: entry.byteRange.count,
+                isCompressible: entry.dtype.isFloatingPoint && entry.dtype.isWritable && entry.elementCount > 0)
+    }
+    state = ExplorerState(modelName: model.name, rows: rows, width: terminal.size.width, height: terminal.size.height,
+                          colors: terminal.capabilities.colors, glyphs: terminal.capabilities.glyphs)
+    state.canEvaluate = session.isEvaluating || session.metric != nil
+    if let saved = store?.load(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,
+       (try? saved.validate(against: model.weights, file: "session")) != nil {
+      state.overlay = .confirm(.restoreSession(tensors: saved.tensors.count))
+    }
+    refresh()
+  }
+
+  /// Runs until the user quits. Returns normally; the caller restores the terminal.
+  public func run() {
+    var shown = render(state)
+    terminal.draw(shown)
+    while true {
+      let event: ExplorerEvent
+      if let key = terminal.nextEvent(timeout: 50) {
+        event = .key(key)
+      } else {
+        event = .tick
+      }
+      if handle(event) { return }
+      // Most ticks change nothing: skip handing curses an identical frame.
+      let frame = render(state)
+      if frame != shown {
+        terminal.draw(frame)
+        shown = frame
+      }
+    }
+  }
+
+  /// Applies one event; true when the explorer should quit. (The run loop's body, exposed so
+  /// tests can drive the controller without a terminal loop.)
+  @discardableResult
+  public func handle(_ event: ExplorerEvent) -> Bool {
+    if event == .tick, session.receiveResults() { refresh() }
+    if event == .tick { state.isEvaluating = session.isEvaluating }
+    for effect in update(&state, event) {
+      if perform(effect) { return true }
+    }
+    return false
+  }
+
+  /// Performs one effect; true for quit.
+  private func perform(_ effect: Effect) -> Bool {
+    do {
+      switch effect {
+      case .quit:
+        return true
+      case let .setSpec(tensor, spec):
+        try session.setSpec(spec, for: tensor)
+        planChanged()
+      case let .applyToAll(source):
+        var plan = session.plan
+        let spec = plan.tensors[source]
+        for row in state.rows where row.isCompressible {
+          plan.tensors[row.name] = spec.flatMap { SpecEditing.adapted($0, toShape: row.shape) }
+        }
+        try session.apply(plan)
+        planChanged()
+        state.show(spec == nil ? "cleared every tensor" : "applied \(source)'s spec to every tensor")
+      case .undo:
+        session.undo()
+        planChanged()
+      case .redo:
+        session.redo()
+        planChanged()
+      case let .exportPlan(path):
+        try exportPlan(to: path)
+      case let .exportModel(path):
+        try exportModel(to: path)
+      case let .loadDetail(tensor):
+        loadDetail(tensor)
+      case let .restoreSession(yes):
+        if yes, let saved = store?.load() {
+          try session.apply(Plan(model: session.plan.model, tensors: saved.tensors))
+          planChanged()
+          state.show("restored \(saved.tensors.count) tensor specs (u undoes)")
+        }
+      }
+    } catch {
+      state.show("\(error)", isError: true)
+    }
+    return false
+  }
+
+  private func planChanged() {
+    try? store?.save(session.plan)
+    state.details.removeAll()
+    refresh()
+  }
+
+  /// Copies the session's numbers into the state and loads the selected tensor's detail.
+  private func refresh() {
+    let applied = session.applied
+    for i in state.rows.indices {
+      let name = state.rows[i].name
+      let compressed = applied.compressed[name]
+      state.rows[i].spec = session.plan.tensors[name]
+      state.rows[i].currentBytes = compressed?.storage.bytes ?? state.rows[i].originalBytes
+      state.rows[i].sqnrDecibels = compressed?.error.sqnrDecibels
+    }
+    state.plan = session.plan
+    state.compressedBytes = applied.compressedBytes
+    state.metric = session.metric
+    state.isEvaluating = session.isEvaluating
+    state.evaluationFailure = session.evaluationFailure?.message
+    state.canUndo = session.history.canUndo
+    state.canRedo = session.history.canRedo
+    state.isExported = session.plan == exportedPlan
+    if let name = state.selection, state.details[name] == nil { loadDetail(name) }
+  }
+
+  private func loadDetail(_ name: String) {
+    guard let tensor = try? session.model.weights.tensor(named: name) else { return }
+    if spectra[name] == nil, tensor.rank >= 2, tensor.count > 0 {
+      spectra[name] = try? LinearAlgebra.singularValues(of: tensor)
+    }
+    state.details[name] = TensorDetail(original: tensor, compressed: session.applied.compressed[name],
+                                       singularValues: spectra[name])
+  }
+
+  private var planToExport: Plan {
+    var plan = session.plan
+    plan.model = ModelReference(path: session.model.path, sha256: session.model.weights.sha256())
+    plan.summary = session.applied.summary(metric: session.metric.map {
+      MetricSummary(name: $0.name, baseline: $0.baseline, value: $0.value)
+    })
+    return plan
+  }
+
+  private func exportPlan(to path: String) throws {
+    try AtomicFile.write([Array(planToExport.jsonData())], to: path)
+    exportedPlan = session.plan
+    state.isExported = true
+    state.show("wrote \(path)")
+  }
+
+  private func exportModel(to path: String) throws {
+    let metric = session.metric.map { MetricSummary(name: $0.name, baseline: $0.baseline, value: $0.value) }
+    _ = try ModelExport.write(session.model, applied: session.applied, metric: metric, to: path, packed: false)
+    exportedPlan = session.plan
+    state.isExported = true
+    state.show("wrote \(path)/ (model.safetensors, config.json, plan.json)")
+  }
+}

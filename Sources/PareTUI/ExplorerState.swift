@@ -1,0 +1,239 @@
+import PareCompression
+import PareCore
+import PareTerminal
+import PareWorkbench
+
+/// Everything the explorer shows: a plain value, so `view(state)` is a pure function and every
+/// screen can be pinned by a golden test.
+///
+/// The controller fills the model-derived parts (rows, totals, metric, details) from the
+/// `Session` after each change; `update` changes the UI-only parts and asks for session changes
+/// through `Effect`s.
+public struct ExplorerState: Sendable, Equatable {
+  /// Display name of the model.
+  public var modelName: String
+  /// Every tensor, in file order.
+  public var rows: [TensorRow]
+  /// Total parameters.
+  public var totalParams: Int
+  /// Size of every tensor as stored.
+  public var originalBytes: Int
+  /// Size with the current plan.
+  public var compressedBytes: Int
+  /// The current plan.
+  public var plan: Plan
+  /// The current plan's metric (or the last one while it is being measured).
+  public var metric: PlanMetric?
+  /// Whether the metric is being measured for the current plan.
+  public var isEvaluating: Bool
+  /// Why the last evaluation failed, if it did.
+  public var evaluationFailure: String?
+  /// Whether the model can be evaluated at all (browse-only otherwise).
+  public var canEvaluate: Bool
+  /// Whether undo / redo would do something.
+  public var canUndo: Bool
+  public var canRedo: Bool
+
+  /// The selected tensor, by name (kept across filtering and edits).
+  public var selection: String?
+  /// First table row shown.
+  public var scrollOffset: Int
+  /// Which detail view is shown.
+  public var detailView: DetailView
+  /// Histogram counts on a log scale.
+  public var logHistogram: Bool
+  /// Case-insensitive substring filter on tensor names ("" shows all).
+  public var filter: String
+  /// A modal layer over the screen, if any.
+  public var overlay: Overlay?
+  /// A transient message for the status line, with the tick when it expires.
+  public var message: Message?
+  /// Detail data for tensors, by name (the controller computes the selected one).
+  public var details: [String: TensorDetail]
+  /// Animation frame counter (spinner), advanced by `.tick`.
+  public var tick: Int
+  /// Whether the terminal shows colours.
+  public var colors: Bool
+  /// The glyph set (Unicode or ASCII).
+  public var glyphs: Glyphs
+  /// Terminal size.
+  public var width: Int
+  public var height: Int
+  /// Whether the current plan has been exported (quitting does not ask then).
+  public var isExported: Bool
+
+  public init(modelName: String, rows: [TensorRow], width: Int, height: Int, colors: Bool = true,
+              glyphs: Glyphs = .unicode) {
+    self.modelName = modelName
+    self.rows = rows
+    totalParams = rows.reduce(0) { $0 + $1.params }
+    originalBytes = rows.reduce(0) { $0 + $1.originalBytes }
+    compressedBytes = originalBytes
+    plan = Plan()
+    metric = nil
+    isEvaluating = false
+    evaluationFailure = nil
+    canEvaluate = false
+    canUndo = false
+    canRedo = false
+    selection = rows.first?.name
+    scrollOffset = 0
+    detailView = .histogram
+    logHistogram = false
+    filter = ""
+    overlay = nil
+    message = nil
+    details = [:]
+    tick = 0
+    self.colors = colors
+    self.glyphs = glyphs
+    self.width = width
+    self.height = height
+    isExported = true
+  }
+
+  /// The rows passing the filter.
+  public var visibleRows: [TensorRow] {
+    filter.isEmpty ? rows : rows.filter { $0.name.lowercased().contains(filter.lowercased()) }
+  }
+
+  /// The selected row, if it is visible.
+  public var selectedRow: TensorRow? { visibleRows.first { $0.name == selection } }
+
+  /// original / compressed.
+  public var ratio: Double { compressedBytes > 0 ? Double(originalBytes) / Double(compressedBytes) : 1 }
+}
+
+/// One tensor as the table shows it.
+public struct TensorRow: Sendable, Equatable {
+  public var name: String
+  public var shape: [Int]
+  public var dtype: DType
+  public var params: Int
+  /// Bytes as stored in the model file.
+  public var originalBytes: Int
+  /// Bytes with the current plan.
+  public var currentBytes: Int
+  /// The current spec, if any.
+  public var spec: CompressionSpec?
+  /// SQNR of the compressed values in dB (nil: untouched or exact).
+  public var sqnrDecibels: Double?
+  /// Whether the tensor can be compressed (floating point, writable dtype).
+  public var isCompressible: Bool
+
+  public init(name: String, shape: [Int], dtype: DType, params: Int, originalBytes: Int,
+              currentBytes: Int? = nil, spec: CompressionSpec? = nil, sqnrDecibels: Double? = nil,
+              isCompressible: Bool = true) {
+    (self.name, self.shape, self.dtype, self.params, self.originalBytes) = (name, shape, dtype, params, originalBytes)
+    self.currentBytes = currentBytes ?? originalBytes
+    (self.spec, self.sqnrDecibels, self.isCompressible) = (spec, sqnrDecibels, isCompressible)
+  }
+}
+
+/// The four views of the detail pane, cycled by Tab.
+public enum DetailView: String, Sendable, CaseIterable {
+  case histogram, spectrum, sparsity, stats
+
+  /// The next view in Tab order.
+  public var next: DetailView {
+    let all = DetailView.allCases
+    return all[(all.firstIndex(of: self).map { $0 + 1 } ?? 0) % all.count]
+  }
+}
+
+/// Data behind the detail views of one tensor (computed by the controller, not the view).
+public struct TensorDetail: Sendable, Equatable {
+  /// Statistics of the original values.
+  public var original: TensorStatistics
+  /// Statistics of the values with the current spec (nil when untouched).
+  public var compressed: TensorStatistics?
+  /// Percentiles 1, 5, 25, 50, 75, 95, 99 of the original values.
+  public var percentiles: [Float]
+  /// Histogram bin edges over [min, max] of the original values.
+  public var histogramEdges: [Float]
+  /// Counts of the original values per bin.
+  public var originalCounts: [Int]
+  /// Counts of the compressed values per bin (nil when untouched).
+  public var compressedCounts: [Int]?
+  /// The quantization levels of the group with the widest range (empty when not quantized or
+  /// when there are too many levels to draw, as with FP8 and FP16).
+  public var gridLevels: [Float]
+  /// Smallest magnitude kept by magnitude pruning (nil without it).
+  public var pruneThreshold: Float?
+  /// Singular values of the original matrix, largest first (nil for 1-D tensors or not yet
+  /// computed).
+  public var singularValues: [Float]?
+  /// The rank the current spec keeps (nil without low rank).
+  public var rank: Int?
+  /// Fraction of zeros in each row of the compressed (or original) tensor.
+  public var rowZeroFractions: [Double]
+  /// Storage of the current spec (nil when untouched).
+  public var storage: StorageCost?
+  /// Relative MSE of the current spec (nil when untouched).
+  public var relativeMSE: Double?
+
+  public init(original: TensorStatistics, compressed: TensorStatistics?, percentiles: [Float],
+              histogramEdges: [Float], originalCounts: [Int], compressedCounts: [Int]?, gridLevels: [Float],
+              pruneThreshold: Float?, singularValues: [Float]?, rank: Int?, rowZeroFractions: [Double],
+              storage: StorageCost?, relativeMSE: Double?) {
+    self.original = original
+    self.compressed = compressed
+    self.percentiles = percentiles
+    self.histogramEdges = histogramEdges
+    self.originalCounts = originalCounts
+    self.compressedCounts = compressedCounts
+    self.gridLevels = gridLevels
+    self.pruneThreshold = pruneThreshold
+    self.singularValues = singularValues
+    self.rank = rank
+    self.rowZeroFractions = rowZeroFractions
+    self.storage = storage
+    self.relativeMSE = relativeMSE
+  }
+}
+
+/// A modal layer: help, a text prompt, or a yes/no question.
+public enum Overlay: Sendable, Equatable {
+  /// The key reference, generated from the keymap.
+  case help
+  /// A one-line text input.
+  case prompt(Prompt)
+  /// A yes/no question.
+  case confirm(Confirmation)
+}
+
+/// A text prompt being edited.
+public struct Prompt: Sendable, Equatable {
+  /// What the text is for.
+  public enum Purpose: Sendable, Equatable {
+    /// Path of the plan JSON to write.
+    case exportPlan
+    /// Directory to write the compressed model to (as `pare apply`).
+    case exportModel
+    /// Name filter (applied as you type).
+    case filter
+  }
+
+  public var purpose: Purpose
+  public var text: String
+
+  public init(purpose: Purpose, text: String) { (self.purpose, self.text) = (purpose, text) }
+}
+
+/// A yes/no question.
+public enum Confirmation: Sendable, Equatable {
+  /// Quit although the plan has not been exported.
+  case quitUnsaved
+  /// Restore the plan saved by an earlier session on this model.
+  case restoreSession(tensors: Int)
+}
+
+/// A status-line message that clears itself.
+public struct Message: Sendable, Equatable {
+  public var text: String
+  public var isError: Bool
+  /// The `tick` after which it is gone.
+  public var expiresAt: Int
+
+  public init(text: String, isError: Bool, expiresAt: Int) { (self.text, self.isError, self.expiresAt) = (text, isError, expiresAt) }
+}

@@ -1,0 +1,65 @@
+import PareTerminal
+
+/// What a key asks the explorer to do.
+public enum Action: Sendable, Equatable, CaseIterable {
+  case moveUp, moveDown, pageUp, pageDown, first, last
+  case nextView, toggleLogScale
+  case bitsDown, bitsUp, cycleFormat, cycleGranularity, rankDown, rankUp, sparsityDown, sparsityUp
+  case clearTensor, applyToAll
+  case undo, redo, export, filter, help, quit
+}
+
+/// One entry of the keymap: the keys, how they are written in hints and help, what they do.
+public struct KeyBinding: Sendable, Equatable {
+  /// The events that trigger the action.
+  public let keys: [KeyEvent]
+  /// The keys as shown to the user, e.g. "b" or "↑/k".
+  public let label: String
+  /// The action.
+  public let action: Action
+  /// One line for the help overlay.
+  public let help: String
+  /// A word or two for the bottom hint line (nil: help overlay only).
+  public let hint: String?
+}
+
+/// The keymap: the one table that the key handling, the bottom hints and the help overlay are
+/// all generated from (DESIGN.md §7).
+public enum Keymap {
+  public static let bindings: [KeyBinding] = [
+    KeyBinding(keys: [.up, .character("k")], label: "↑/k", action: .moveUp, help: "previous tensor", hint: nil),
+    KeyBinding(keys: [.down, .character("j")], label: "↓/j", action: .moveDown, help: "next tensor", hint: "move"),
+    KeyBinding(keys: [.pageUp], label: "PgUp", action: .pageUp, help: "one page up", hint: nil),
+    KeyBinding(keys: [.pageDown], label: "PgDn", action: .pageDown, help: "one page down", hint: nil),
+    KeyBinding(keys: [.home], label: "Home", action: .first, help: "first tensor", hint: nil),
+    KeyBinding(keys: [.end], label: "End", action: .last, help: "last tensor", hint: nil),
+    KeyBinding(keys: [.tab], label: "Tab", action: .nextView, help: "next detail view: histogram, spectrum, sparsity, stats", hint: "view"),
+    KeyBinding(keys: [.character("l")], label: "l", action: .toggleLogScale, help: "histogram counts on a log scale (toggle)", hint: nil),
+    KeyBinding(keys: [.character("b")], label: "b", action: .bitsDown, help: "fewer bits (first press: int8 symmetric per channel; down to 2)", hint: "bits-"),
+    KeyBinding(keys: [.character("B")], label: "B", action: .bitsUp, help: "more bits (above 8: uncompressed)", hint: "bits+"),
+    KeyBinding(keys: [.character("f")], label: "f", action: .cycleFormat, help: "format: int sym, int asym, codebook, fp8, fp16, bf16, none", hint: "format"),
+    KeyBinding(keys: [.character("g")], label: "g", action: .cycleGranularity, help: "granularity: tensor, channel, group 128/64/32", hint: "gran"),
+    KeyBinding(keys: [.character("r")], label: "r", action: .rankDown, help: "lower rank (first press: half of full rank, then halve)", hint: "rank-"),
+    KeyBinding(keys: [.character("R")], label: "R", action: .rankUp, help: "higher rank (double; at full rank: no factorization)", hint: "rank+"),
+    KeyBinding(keys: [.character("p")], label: "p", action: .sparsityDown, help: "less pruning (steps of 10%, with 2:4 beside 50%)", hint: nil),
+    KeyBinding(keys: [.character("P")], label: "P", action: .sparsityUp, help: "more pruning (10% steps up to 90%, 2:4 before 50%)", hint: "prune+"),
+    KeyBinding(keys: [.character("x")], label: "x", action: .clearTensor, help: "clear the tensor's compression", hint: "clear"),
+    KeyBinding(keys: [.character("A")], label: "A", action: .applyToAll, help: "apply this tensor's spec to every tensor (one undo step)", hint: nil),
+    KeyBinding(keys: [.character("u")], label: "u", action: .undo, help: "undo", hint: "undo"),
+    KeyBinding(keys: [.control("r")], label: "^R", action: .redo, help: "redo", hint: "redo"),
+    KeyBinding(keys: [.character("e")], label: "e", action: .export, help: "export the plan (Tab in the prompt: the compressed model)", hint: "export"),
+    KeyBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter tensors by name", hint: "filter"),
+    KeyBinding(keys: [.character("?")], label: "?", action: .help, help: "this help", hint: "help"),
+    KeyBinding(keys: [.character("q")], label: "q", action: .quit, help: "quit (asks when the plan is not exported)", hint: "quit"),
+  ]
+
+  /// The action bound to `event`, if any.
+  public static func action(for event: KeyEvent) -> Action? {
+    bindings.first { $0.keys.contains(event) }?.action
+  }
+
+  /// The bottom line's hints, "key word" pairs in keymap order.
+  public static var hints: [(key: String, word: String)] {
+    bindings.compactMap { b in b.hint.map { (b.label, $0) } }
+  }
+}

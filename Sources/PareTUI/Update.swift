@@ -1,0 +1,221 @@
+import Foundation
+import PareCompression
+import PareTerminal
+
+/// An input to `update`: a key (or resize, or click), or the clock (about every 50 ms).
+public enum ExplorerEvent: Sendable, Equatable {
+  case key(KeyEvent)
+  case tick
+}
+
+/// Work `update` asks the controller to do (everything that touches the session, files or the
+/// terminal), so that `update` itself stays pure and testable.
+public enum Effect: Sendable, Equatable {
+  /// Set (nil: clear) one tensor's spec: one undoable step.
+  case setSpec(tensor: String, spec: CompressionSpec?)
+  /// Apply the spec of `source` to every compressible tensor: one undoable step.
+  case applyToAll(source: String)
+  case undo
+  case redo
+  /// Write the current plan as JSON.
+  case exportPlan(path: String)
+  /// Write the compressed model directory, as `pare apply` does.
+  case exportModel(path: String)
+  /// Compute the detail data of a tensor (its histogram, spectrum, ...).
+  case loadDetail(tensor: String)
+  /// Answer to the restore question.
+  case restoreSession(Bool)
+  /// Leave the explorer.
+  case quit
+}
+
+/// The smallest terminal the explorer draws in.
+public let minimumSize = (width: 80, height: 24)
+
+/// How long a transient message stays, in ticks (about 3 s at 50 ms a tick).
+let messageTicks = 60
+
+extension ExplorerState {
+  /// Table rows that fit: the screen less the header, column header, status and hint lines.
+  public var tableRows: Int { max(1, height - 4) }
+
+  /// Whether the terminal is below the minimum size.
+  public var isTooSmall: Bool { width < minimumSize.width || height < minimumSize.height }
+
+  /// Shows a transient message on the status line.
+  public mutating func show(_ text: String, isError: Bool = false) {
+    message = Message(text: text, isError: isError, expiresAt: tick + messageTicks)
+  }
+
+  /// The file name `e` proposes for the plan.
+  public var defaultPlanPath: String { "\(modelName)-pare-plan.json" }
+
+  /// The directory name `e` then Tab proposes for the compressed model.
+  public var defaultModelPath: String { "\(modelName)-pare" }
+}
+
+/// Applies one event to the state and returns the effects the controller must perform.
+///
+/// Pure: the same state and event always give the same result. Selection is kept by tensor
+/// name, so filtering and edits never move it to another tensor.
+public func update(_ state: inout ExplorerState, _ event: ExplorerEvent) -> [Effect] {
+  switch event {
+  case .tick:
+    state.tick += 1
+    if let message = state.message, state.tick >= message.expiresAt { state.message = nil }
+    return []
+  case let .key(key):
+    if case let .resize(width, height) = key {
+      (state.width, state.height) = (width, height)
+      keepSelectionVisible(&state)
+      return []
+    }
+    if let overlay = state.overlay { return handleOverlay(overlay, key, &state) }
+    if state.isTooSmall { return key == .character("q") ? [.quit] : [] }
+    if case let .mouse(row, _) = key { return click(row: row, &state) }
+    guard let action = Keymap.action(for: key) else { return [] }
+    return perform(action, &state)
+  }
+}
+
+private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect] {
+  switch action {
+  case .moveUp: return move(by: -1, &state)
+  case .moveDown: return move(by: 1, &state)
+  case .pageUp: return move(by: -state.tableRows, &state)
+  case .pageDown: return move(by: state.tableRows, &state)
+  case .first: return move(by: -state.rows.count, &state)
+  case .last: return move(by: state.rows.count, &state)
+  case .nextView:
+    state.detailView = state.detailView.next
+    return []
+  case .toggleLogScale:
+    state.logHistogram.toggle()
+    return []
+  case .bitsDown: return edit(&state, SpecEditing.bitsDown)
+  case .bitsUp: return edit(&state, SpecEditing.bitsUp)
+  case .cycleFormat: return edit(&state, SpecEditing.cycleFormat)
+  case .cycleGranularity: return edit(&state, SpecEditing.cycleGranularity)
+  case .rankDown: return edit(&state, SpecEditing.rankDown)
+  case .rankUp: return edit(&state, SpecEditing.rankUp)
+  case .sparsityDown: return edit(&state) { SpecEditing.sparsity($0, shape: $1, up: false) }
+  case .sparsityUp: return edit(&state) { SpecEditing.sparsity($0, shape: $1, up: true) }
+  case .clearTensor: return edit(&state) { _, _ in SpecEditing.Outcome(spec: nil, note: nil) }
+  case .applyToAll:
+    guard let row = state.selectedRow else { return [] }
+    return [.applyToAll(source: row.name)]
+  case .undo:
+    guard state.canUndo else { state.show("nothing to undo"); return [] }
+    return [.undo]
+  case .redo:
+    guard state.canRedo else { state.show("nothing to redo"); return [] }
+    return [.redo]
+  case .export:
+    state.overlay = .prompt(Prompt(purpose: .exportPlan, text: state.defaultPlanPath))
+    return []
+  case .filter:
+    state.overlay = .prompt(Prompt(purpose: .filter, text: state.filter))
+    return []
+  case .help:
+    state.overlay = .help
+    return []
+  case .quit:
+    if state.isExported || state.plan.tensors.isEmpty { return [.quit] }
+    state.overlay = .confirm(.quitUnsaved)
+    return []
+  }
+}
+
+/// Moves the selection within the visible rows and asks for the new tensor's detail.
+private func move(by delta: Int, _ state: inout ExplorerState) -> [Effect] {
+  let rows = state.visibleRows
+  guard !rows.isEmpty else { return [] }
+  let current = rows.firstIndex { $0.name == state.selection } ?? 0
+  let target = min(max(current + delta, 0), rows.count - 1)
+  state.selection = rows[target].name
+  keepSelectionVisible(&state)
+  return state.details[rows[target].name] == nil ? [.loadDetail(tensor: rows[target].name)] : []
+}
+
+/// Scrolls so the selected row is inside the table.
+func keepSelectionVisible(_ state: inout ExplorerState) {
+  let rows = state.visibleRows
+  guard let index = rows.firstIndex(where: { $0.name == state.selection }) else {
+    state.scrollOffset = 0
+    return
+  }
+  if index < state.scrollOffset { state.scrollOffset = index }
+  if index >= state.scrollOffset + state.tableRows { state.scrollOffset = index - state.tableRows + 1 }
+  state.scrollOffset = max(0, min(state.scrollOffset, max(0, rows.count - state.tableRows)))
+}
+
+private func edit(_ state: inout ExplorerState, _ change: (CompressionSpec?, [Int]) -> SpecEditing.Outcome) -> [Effect] {
+  guard let row = state.selectedRow else { return [] }
+  guard row.isCompressible else {
+    state.show("\(row.name) (\(row.dtype.rawValue)) holds no weights to compress", isError: true)
+    return []
+  }
+  let outcome = change(row.spec, row.shape)
+  if let note = outcome.note { state.show(note) }
+  return outcome.spec == row.spec ? [] : [.setSpec(tensor: row.name, spec: outcome.spec)]
+}
+
+/// A click on a table row selects it (mouse support is off unless enabled).
+private func click(row: Int, _ state: inout ExplorerState) -> [Effect] {
+  let index = state.scrollOffset + row - 2  // header and column-header lines above the table
+  let rows = state.visibleRows
+  guard row >= 2, index >= 0, index < rows.count else { return [] }
+  let current = rows.firstIndex { $0.name == state.selection } ?? 0
+  return move(by: index - current, &state)
+}
+
+private func handleOverlay(_ overlay: Overlay, _ key: KeyEvent, _ state: inout ExplorerState) -> [Effect] {
+  switch overlay {
+  case .help:
+    state.overlay = nil
+    return []
+  case let .confirm(question):
+    let yes = key == .character("y") || key == .character("Y")
+    let no = key == .character("n") || key == .character("N") || key == .escape
+    guard yes || no else { return [] }
+    state.overlay = nil
+    switch question {
+    case .quitUnsaved: return yes ? [.quit] : []
+    case .restoreSession: return [.restoreSession(yes)]
+    }
+  case var .prompt(prompt):
+    switch key {
+    case .escape:
+      state.overlay = nil
+      if prompt.purpose == .filter { state.filter = ""; keepSelectionVisible(&state) }
+      return []
+    case .enter:
+      state.overlay = nil
+      let text = prompt.text.trimmingCharacters(in: .whitespaces)
+      switch prompt.purpose {
+      case .filter: return []
+      case .exportPlan: return text.isEmpty ? [] : [.exportPlan(path: text)]
+      case .exportModel: return text.isEmpty ? [] : [.exportModel(path: text)]
+      }
+    case .tab where prompt.purpose != .filter:
+      prompt = prompt.purpose == .exportPlan
+        ? Prompt(purpose: .exportModel, text: state.defaultModelPath)
+        : Prompt(purpose: .exportPlan, text: state.defaultPlanPath)
+    case .backspace:
+      if !prompt.text.isEmpty { prompt.text.removeLast() }
+    case let .character(c):
+      prompt.text.append(c)
+    default:
+      return []
+    }
+    state.overlay = .prompt(prompt)
+    if prompt.purpose == .filter {
+      state.filter = prompt.text
+      // Keep the selection if it still matches, else select the first match.
+      if state.selectedRow == nil { state.selection = state.visibleRows.first?.name ?? state.selection }
+      keepSelectionVisible(&state)
+      if let name = state.selectedRow?.name, state.details[name] == nil { return [.loadDetail(tensor: name)] }
+    }
+    return []
+  }
+}

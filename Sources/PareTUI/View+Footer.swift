@@ -1,0 +1,52 @@
+import PareTerminal
+
+extension View {
+  /// The status line: the transient message if there is one (errors in red), otherwise the
+  /// filter, how much of the model the plan compresses, whether it is exported and whether undo
+  /// and redo would do something; on the right, the selected row's position.
+  mutating func drawStatusLine(row: Int, rows: [TensorRow], selectedIndex: Int?) {
+    let position = selectedIndex.map { "\($0 + 1)/\(rows.count)" } ?? (rows.isEmpty ? "" : "\(rows.count) shown")
+    let positionWidth = displayWidth(position)
+    canvas.put(position, row: row, column: state.width - positionWidth, style: theme.dim)
+    var groups: [[Span]] = []
+    if let message = state.message {
+      groups = [[Span(message.text, message.isError ? theme.error : theme.highlight)]]
+    } else {
+      if !state.filter.isEmpty {
+        groups.append([Span("/" + state.filter, theme.accent), Span(" \(rows.count) of \(state.rows.count)", theme.dim)])
+      }
+      let compressed = state.plan.tensors.count
+      groups.append([Span(compressed == 0 ? "no tensor compressed" : "\(compressed) of \(state.rows.count) compressed")])
+      if !state.isExported { groups.append([Span("not exported", theme.fair)]) }
+      let history = [state.canUndo ? "undo" : nil, state.canRedo ? "redo" : nil].compactMap { $0 }
+      if !history.isEmpty { groups.append([Span(history.joined(separator: "/") + " available", theme.dim)]) }
+    }
+    let line = Array(groups.joined(separator: [Span("  ")]))
+    put(line, row: row, column: 0, maxWidth: max(state.width - positionWidth - 2, 0))
+  }
+
+  /// The key hints from the keymap ("b bits-  B bits+  f format ..."): as many as fit, in
+  /// keymap order, never cut in the middle; help and quit are kept at the end of a line too
+  /// short for all of them, since help lists the rest.
+  mutating func drawHints(row: Int) {
+    let hinted = Keymap.bindings.filter { $0.hint != nil }
+    let isPinned = { (binding: KeyBinding) in binding.action == .help || binding.action == .quit }
+    var line = hintSpans(hinted)
+    if width(of: line) > state.width {
+      let tail = hintSpans(hinted.filter(isPinned))
+      let head = packed(hinted.filter { !isPinned($0) }.map(hintGroup), width: state.width - width(of: tail) - 2)
+      line = (head.first ?? []) + [Span("  ")] + tail
+    }
+    put(line, row: row, column: 0, maxWidth: state.width)
+  }
+
+  /// One hint: the key, then its word.
+  private func hintGroup(_ binding: KeyBinding) -> [Span] {
+    [Span(binding.label, theme.key), Span(" " + (binding.hint ?? ""))]
+  }
+
+  /// Hints two spaces apart.
+  private func hintSpans(_ bindings: [KeyBinding]) -> [Span] {
+    Array(bindings.map(hintGroup).joined(separator: [Span("  ")]))
+  }
+}

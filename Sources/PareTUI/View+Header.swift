@@ -1,0 +1,81 @@
+import PareTerminal
+import PareWorkbench
+
+extension View {
+  /// Row 0: "pare", the model, its parameters, size before → after, the ratio, and on the right
+  /// the metric with its change against the uncompressed model and the evaluation state.
+  ///
+  /// When the row is too narrow, the parameter count goes first, then the metric's secondary
+  /// figures (agreement, KL), then the model name is shortened.
+  mutating func drawHeader(row: Int) {
+    let sizes = Format.bytes(state.originalBytes) + " " + String(glyphs.arrow) + " " + Format.bytes(state.compressedBytes)
+    var params: [Span] = [Span(Format.count(state.totalParams) + " params", theme.dim)]
+    var secondary = secondaryMetricSpans
+    let evaluation = evaluationSpans
+    var nameWidth = displayWidth(state.modelName)
+    let separator = [Span("  ")]
+
+    func left() -> [Span] {
+      let name = Canvas.truncated(state.modelName, toWidth: nameWidth, ellipsis: glyphs.ellipsis)
+      let groups = [[Span("pare", theme.key)], [Span(name, theme.strong)], params, [Span(sizes)],
+                    [Span(Format.fixed(state.ratio, decimals: 1) + "x", theme.highlight)]]
+      return Array(groups.filter { !$0.isEmpty }.joined(separator: separator))
+    }
+    func right() -> [Span] {
+      secondary.isEmpty || evaluation.isEmpty ? secondary + evaluation : secondary + separator + evaluation
+    }
+    func overflow() -> Int {
+      let rightWidth = width(of: right())
+      return width(of: left()) + (rightWidth > 0 ? 2 + rightWidth : 0) - state.width
+    }
+    if overflow() > 0 { params = [] }
+    if overflow() > 0 { secondary = [] }
+    if overflow() > 0 { nameWidth = max(8, nameWidth - overflow()) }
+
+    let used = put(left(), row: row, column: 0, maxWidth: state.width)
+    let rightSpans = right()
+    let rightWidth = min(width(of: rightSpans), max(state.width - used - 2, 0))
+    put(rightSpans, row: row, column: state.width - rightWidth, maxWidth: rightWidth)
+  }
+
+  /// The metric and its change, or why there is none: "accuracy 0.9420 -0.30 pts"; dimmed with
+  /// an ellipsis and a spinner while the plan is measured; the failure in red; "browse only"
+  /// for a model that cannot be evaluated.
+  private var evaluationSpans: [Span] {
+    guard state.canEvaluate else { return [Span("browse only", theme.dim)] }
+    if let failure = state.evaluationFailure, !state.isEvaluating {
+      return [Span("evaluation failed: " + failure, theme.error)]
+    }
+    guard let metric = state.metric else {
+      return state.isEvaluating ? [spinner, Span(" evaluating" + String(glyphs.ellipsis), theme.dim)] : []
+    }
+    let value = metric.name + " " + Format.fixed(metric.value, decimals: 4)
+    let change = Format.signed(metric.change * 100, decimals: 2) + " pts"
+    if state.isEvaluating {
+      return [spinner, Span(" " + value + " " + change + String(glyphs.ellipsis), theme.dim)]
+    }
+    return [Span(value + " ", theme.strong), Span(change, changeStyle(points: metric.change * 100))]
+  }
+
+  /// Agreement with the uncompressed model and KL divergence, when the metric has them.
+  private var secondaryMetricSpans: [Span] {
+    guard state.canEvaluate, let metric = state.metric else { return [] }
+    var parts: [String] = []
+    if let agreement = metric.agreement { parts.append("agree " + Format.percent(agreement)) }
+    if let divergence = metric.meanKLDivergence { parts.append("KL " + Format.value(divergence)) }
+    return parts.isEmpty ? [] : [Span(parts.joined(separator: "  "), theme.dim)]
+  }
+
+  /// The current spinner frame.
+  private var spinner: Span {
+    let frames = glyphs.spinner
+    guard !frames.isEmpty else { return Span("") }
+    let index = ((state.tick % frames.count) + frames.count) % frames.count
+    return Span(String(frames[index]), theme.highlight)
+  }
+
+  /// Green for no loss, yellow for less than a point, red beyond.
+  private func changeStyle(points: Double) -> Style {
+    points >= -0.05 ? theme.good : points > -1 ? theme.fair : theme.poor
+  }
+}

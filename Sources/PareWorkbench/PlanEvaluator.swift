@@ -1,0 +1,11 @@
+import PareCompression
+
+/// Measures a plan's metric; the background evaluation runs one of these.
+///
+/// Implementations are called from one background thread at a time (never concurrently), and
+/// must check `isCancelled` between batches, throwing `CancellationError` when it says yes, so a
+/// newer edit does not wait for a stale evaluation.
+public protocol PlanEvaluator: AnyObject, Sendable {
+  /// The metric of the model compressed by `plan`.
+  func evaluate(_ plan: Plan, isCancelled: @escaping @Sendable () -> Bool) throws -> PlanMetric
+}

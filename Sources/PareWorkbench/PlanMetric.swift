@@ -1,0 +1,21 @@
+/// A plan's measured quality against the uncompressed model.
+public struct PlanMetric: Sendable, Equatable {
+  /// What is measured, e.g. "accuracy".
+  public let name: String
+  /// The value with the plan.
+  public let value: Double
+  /// The value of the uncompressed model.
+  public let baseline: Double
+  /// Fraction of samples whose top-1 prediction equals the uncompressed model's (classifiers).
+  public let agreement: Double?
+  /// Mean KL divergence from the uncompressed model's output distribution, in nats (classifiers).
+  public let meanKLDivergence: Double?
+
+  public init(name: String, value: Double, baseline: Double, agreement: Double? = nil, meanKLDivergence: Double? = nil) {
+    (self.name, self.value, self.baseline, self.agreement, self.meanKLDivergence) =
+      (name, value, baseline, agreement, meanKLDivergence)
+  }
+
+  /// value - baseline.
+  public var change: Double { value - baseline }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import PareCompression
+@testable import PareEngine
+@testable import PareFormats
+@testable import PareWorkbench
+
+/// The real evaluator on the bundled lenet-300-100: restarting from cached activations gives the
+/// same metric as evaluating the plan from scratch.
+struct ClassifierEvaluatorTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  func fixture() throws -> (ModelDirectory, ClassifierEvaluator) {
+    let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
+    let data = try ClassificationDataset(path: Self.root.appendingPathComponent("assets/data/mnist-test.safetensors").path)
+    let evaluator = try ClassifierEvaluator(network: SequentialNetwork(model: model), weights: model.weights,
+                                            dataset: data, compression: CompressionCache())
+    return (model, evaluator)
+  }
+
+  @Test func restartedEvaluationsMatchFreshOnes() throws {
+    let (model, evaluator) = try fixture()
+    #expect(evaluator.baseline.correct == 945)
+    let plans = [
+      Plan(tensors: ["fc3.weight": spec(4)]),
+      Plan(tensors: ["fc3.weight": spec(4), "fc2.weight": spec(3)]),
+      Plan(tensors: ["fc1.weight": spec(2)]),
+      Plan(),
+    ]
+    for plan in plans {
+      let restarted = try evaluator.evaluate(plan) { false }
+      let (_, fresh) = try fixture()
+      let scratch = try fresh.evaluate(plan) { false }
+      #expect(restarted == scratch, "\(plan.tensors.keys.sorted())")
+    }
+    #expect(try evaluator.evaluate(Plan()) { false }.value == 0.945)
+    _ = model
+  }
+
+  @Test func firstChangedLayerIsTheEarliestEditedOne() throws {
+    let (_, evaluator) = try fixture()
+    let a = Plan(tensors: ["fc3.weight": spec(4)])
+    let b = Plan(tensors: ["fc3.weight": spec(4), "fc2.weight": spec(3)])
+    #expect(evaluator.firstChangedLayer(from: a, to: b) == 3)  // flatten, fc1, relu, fc2
+    #expect(evaluator.firstChangedLayer(from: b, to: a) == 3)
+    #expect(evaluator.firstChangedLayer(from: a, to: a) == nil)
+  }
+
+  @Test func aCancelledEvaluationThrowsAndKeepsTheCacheUsable() throws {
+    let (_, evaluator) = try fixture()
+    #expect(throws: CancellationError.self) { try evaluator.evaluate(Plan(tensors: ["fc1.weight": spec(4)])) { true } }
+    let plan = Plan(tensors: ["fc2.weight": spec(4)])
+    let (_, fresh) = try fixture()
+    #expect(try evaluator.evaluate(plan) { false } == fresh.evaluate(plan) { false })
+  }
+}

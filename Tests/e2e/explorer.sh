@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# End-to-end test of the explorer: runs the real `pare` in tmux on the bundled lenet-300-100,
+# presses keys, reads the screen with capture-pane and checks what a user would see.
+# Usage: Tests/e2e/explorer.sh [PATH_TO_PARE]   (default: .build/debug/pare)
+set -euo pipefail
+
+# A UTF-8 locale for tmux and pare alike (CI may have none set): the checks below read the
+# Unicode glyphs (the │ pane border, the braille spinner).
+export LC_ALL=C.UTF-8
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+pare="$(realpath "${1:-$root/.build/debug/pare}")"
+session="pare-e2e-$$"
+work="$(mktemp -d "${TMPDIR:-/tmp}/pare-e2e.XXXXXX")"
+passed=0
+failed=0
+
+cleanup() {
+  tmux kill-session -t "$session" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+screen() { tmux capture-pane -p -t "$session"; }
+
+# Waits up to $2 seconds (default 20) until the screen matches the extended regex $1.
+wait_for() {
+  local pattern="$1" limit="${2:-20}" waited=0
+  until screen | grep -Eq -- "$pattern"; do
+    sleep 0.2
+    waited=$((waited + 1))
+    if [ "$waited" -ge $((limit * 5)) ]; then return 1; fi
+  done
+}
+
+# Waits until the evaluation has finished (no spinner) and the screen has not changed for a
+# second (the explorer has handled every key sent).
+settle() {
+  local previous="" current stable=0 waited=0
+  while [ "$waited" -lt 150 ]; do
+    sleep 0.2
+    waited=$((waited + 1))
+    current="$(screen)"
+    if [ "$current" = "$previous" ] && ! grep -q '[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' <<<"$current"; then
+      stable=$((stable + 1))
+      [ "$stable" -ge 5 ] && return 0
+    else
+      stable=0
+    fi
+    previous="$current"
+  done
+}
+
+check() {
+  local name="$1"
+  shift
+  if "$@"; then
+    echo "ok: $name"
+    passed=$((passed + 1))
+  else
+    echo "FAILED: $name"
+    echo "--- screen ---"
+    screen
+    echo "--------------"
+    failed=$((failed + 1))
+  fi
+}
+
+tensors=(fc1.weight fc1.bias fc2.weight fc2.bias fc3.weight fc3.bias)
+all_tensors_shown() {
+  local s
+  s="$(screen)"
+  for t in "${tensors[@]}"; do grep -q -- "$t" <<<"$s" || return 1; done
+}
+
+# A fresh state directory: no saved session to offer, nothing written to the user's home.
+tmux -u new-session -d -s "$session" -x 120 -y 40 \
+  "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_ASSETS='$root/assets' '$pare'; echo \$? > '$work/exit-code'; sleep 30"
+
+check "the table shows up" wait_for "fc3\.bias" 30
+check "every tensor is listed" all_tensors_shown
+check "the accuracy is measured" wait_for "accuracy" 30
+settle
+header_before="$(screen | head -n 1)"
+# The table: the left pane of the rows below the header (the detail pane follows the selection).
+table() { screen | sed -n '2,10p' | sed 's/│.*//'; }
+table_before="$(table)"
+
+# Select fc1.weight (the second row) and take it from float32 to 5 bits.
+tmux send-keys -t "$session" j b b b b
+settle
+header_after="$(screen | head -n 1)"
+check "lowering bits changes the header (size and metric)" test "$header_before" != "$header_after"
+size_of() { grep -Eo '[0-9.]+ ?[kMG]?B' <<<"$1" | tail -n 1; }
+check "the compressed size falls" test "$(size_of "$header_before")" != "$(size_of "$header_after")"
+
+tmux send-keys -t "$session" u u u u
+settle
+check "as many undos restore the table exactly" test "$table_before" = "$(table)"
+check "and the header" test "$header_before" = "$(screen | head -n 1)"
+
+tmux resize-window -t "$session" -x 80 -y 24
+settle
+check "at 80x24 every tensor is still listed" all_tensors_shown
+
+# An unexported edit makes q ask; answering yes quits with status 0.
+tmux send-keys -t "$session" b
+settle
+tmux send-keys -t "$session" q
+check "q asks before losing an unexported plan" wait_for "[Qq]uit" 5
+tmux send-keys -t "$session" y
+for _ in $(seq 50); do [ -s "$work/exit-code" ] && break; sleep 0.2; done
+check "pare exits with status 0" test "$(cat "$work/exit-code" 2>/dev/null)" = "0"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
