@@ -44,14 +44,15 @@ let package = Package(
       ]),
 
     // MARK: - Unit tests
-    .testTarget(name: "PareCoreTests", dependencies: ["PareCore"]),
+    .target(name: "PareTestSupport", dependencies: ["PareCore"], path: "Tests/PareTestSupport"),
+    .testTarget(name: "PareCoreTests", dependencies: ["PareTestSupport", "PareCore"]),
     .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats"]),
-    .testTarget(name: "PareCompressionTests", dependencies: ["PareCompression"], exclude: ["Fixtures"]),
+    .testTarget(name: "PareCompressionTests", dependencies: ["PareTestSupport", "PareCompression"], exclude: ["Fixtures"]),
     .testTarget(name: "PareWorkbenchTests", dependencies: ["PareWorkbench"]),
     .testTarget(name: "PareTerminalTests", dependencies: ["PareTerminal"]),
     .testTarget(name: "PareTUITests", dependencies: ["PareTUI"], exclude: ["Golden"]),
     .testTarget(
-      name: "PareEngineTests", dependencies: ["PareEngine", "PareFormats"],
+      name: "PareEngineTests", dependencies: ["PareTestSupport", "PareEngine", "PareFormats"],
       exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -60,9 +60,9 @@ extension View {
     let fullWidth = views.reduce(0) { $0 + $1.title.count + 2 }
     let useFull = fullWidth <= rect.width
     var spans = views.map { view in
-      Span(" " + (useFull ? view.title : view.shortTitle) + " ", view == state.detailView ? theme.selected : theme.plain)
+      TextSpan(" " + (useFull ? view.title : view.shortTitle) + " ", view == state.detailView ? theme.selected : theme.plain)
     }
-    if width(of: spans) + 7 <= rect.width { spans.append(Span("  (Tab)", theme.dim)) }
+    if width(of: spans) + 7 <= rect.width { spans.append(TextSpan("  (Tab)", theme.dim)) }
     put(spans, row: row, column: rect.column - 1, maxWidth: rect.width + 1)
   }
 }

@@ -4,7 +4,7 @@ import PareTerminal
 // cell strips, bars, boxes.
 
 /// A piece of text in one style.
-struct Span: Equatable {
+struct TextSpan: Equatable {
   var text: String
   var style: Style
 
@@ -26,14 +26,14 @@ func displayWidth(_ text: String) -> Int {
 }
 
 /// The width of spans written one after another.
-func width(of spans: [Span]) -> Int { spans.reduce(0) { $0 + $1.width } }
+func width(of spans: [TextSpan]) -> Int { spans.reduce(0) { $0 + $1.width } }
 
 /// Groups of spans packed greedily into lines of at most `width` columns, groups on one line
 /// separated by `separator`; a group is never split (one wider than the line gets a line of
 /// its own and is clipped when drawn).
-func packed(_ groups: [[Span]], width limit: Int, separator: String = "  ") -> [[Span]] {
-  var lines: [[Span]] = []
-  var line: [Span] = []
+func packed(_ groups: [[TextSpan]], width limit: Int, separator: String = "  ") -> [[TextSpan]] {
+  var lines: [[TextSpan]] = []
+  var line: [TextSpan] = []
   var used = 0
   let gap = displayWidth(separator)
   for group in groups where !group.isEmpty {
@@ -43,7 +43,7 @@ func packed(_ groups: [[Span]], width limit: Int, separator: String = "  ") -> [
       (line, used) = ([], 0)
     }
     if !line.isEmpty {
-      line.append(Span(separator))
+      line.append(TextSpan(separator))
       used += gap
     }
     line += group
@@ -157,7 +157,7 @@ extension View {
   /// Writes spans one after another; what does not fit in `maxWidth` columns is cut and ends
   /// in the ellipsis. Returns the columns used.
   @discardableResult
-  mutating func put(_ spans: [Span], row: Int, column: Int, maxWidth: Int) -> Int {
+  mutating func put(_ spans: [TextSpan], row: Int, column: Int, maxWidth: Int) -> Int {
     var used = 0
     for span in spans {
       let room = maxWidth - used

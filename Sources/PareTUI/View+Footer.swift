@@ -8,20 +8,20 @@ extension View {
     let position = selectedIndex.map { "\($0 + 1)/\(rows.count)" } ?? (rows.isEmpty ? "" : "\(rows.count) shown")
     let positionWidth = displayWidth(position)
     canvas.put(position, row: row, column: state.width - positionWidth, style: theme.dim)
-    var groups: [[Span]] = []
+    var groups: [[TextSpan]] = []
     if let message = state.message {
-      groups = [[Span(message.text, message.isError ? theme.error : theme.highlight)]]
+      groups = [[TextSpan(message.text, message.isError ? theme.error : theme.highlight)]]
     } else {
       if !state.filter.isEmpty {
-        groups.append([Span("/" + state.filter, theme.accent), Span(" \(rows.count) of \(state.rows.count)", theme.dim)])
+        groups.append([TextSpan("/" + state.filter, theme.accent), TextSpan(" \(rows.count) of \(state.rows.count)", theme.dim)])
       }
       let compressed = state.plan.tensors.count
-      groups.append([Span(compressed == 0 ? "no tensor compressed" : "\(compressed) of \(state.rows.count) compressed")])
-      if !state.isExported { groups.append([Span("not exported", theme.fair)]) }
+      groups.append([TextSpan(compressed == 0 ? "no tensor compressed" : "\(compressed) of \(state.rows.count) compressed")])
+      if !state.isExported { groups.append([TextSpan("not exported", theme.fair)]) }
       let history = [state.canUndo ? "undo" : nil, state.canRedo ? "redo" : nil].compactMap { $0 }
-      if !history.isEmpty { groups.append([Span(history.joined(separator: "/") + " available", theme.dim)]) }
+      if !history.isEmpty { groups.append([TextSpan(history.joined(separator: "/") + " available", theme.dim)]) }
     }
-    let line = Array(groups.joined(separator: [Span("  ")]))
+    let line = Array(groups.joined(separator: [TextSpan("  ")]))
     put(line, row: row, column: 0, maxWidth: max(state.width - positionWidth - 2, 0))
   }
 
@@ -35,18 +35,18 @@ extension View {
     if width(of: line) > state.width {
       let tail = hintSpans(hinted.filter(isPinned))
       let head = packed(hinted.filter { !isPinned($0) }.map(hintGroup), width: state.width - width(of: tail) - 2)
-      line = (head.first ?? []) + [Span("  ")] + tail
+      line = (head.first ?? []) + [TextSpan("  ")] + tail
     }
     put(line, row: row, column: 0, maxWidth: state.width)
   }
 
   /// One hint: the key, then its word.
-  private func hintGroup(_ binding: KeyBinding) -> [Span] {
-    [Span(binding.label, theme.key), Span(" " + (binding.hint ?? ""))]
+  private func hintGroup(_ binding: KeyBinding) -> [TextSpan] {
+    [TextSpan(binding.label, theme.key), TextSpan(" " + (binding.hint ?? ""))]
   }
 
   /// Hints two spaces apart.
-  private func hintSpans(_ bindings: [KeyBinding]) -> [Span] {
-    Array(bindings.map(hintGroup).joined(separator: [Span("  ")]))
+  private func hintSpans(_ bindings: [KeyBinding]) -> [TextSpan] {
+    Array(bindings.map(hintGroup).joined(separator: [TextSpan("  ")]))
   }
 }

@@ -9,19 +9,19 @@ extension View {
   /// figures (agreement, KL), then the model name is shortened.
   mutating func drawHeader(row: Int) {
     let sizes = Format.bytes(state.originalBytes) + " " + String(glyphs.arrow) + " " + Format.bytes(state.compressedBytes)
-    var params: [Span] = [Span(Format.count(state.totalParams) + " params", theme.dim)]
+    var params: [TextSpan] = [TextSpan(Format.count(state.totalParams) + " params", theme.dim)]
     var secondary = secondaryMetricSpans
     let evaluation = evaluationSpans
     var nameWidth = displayWidth(state.modelName)
-    let separator = [Span("  ")]
+    let separator = [TextSpan("  ")]
 
-    func left() -> [Span] {
+    func left() -> [TextSpan] {
       let name = Canvas.truncated(state.modelName, toWidth: nameWidth, ellipsis: glyphs.ellipsis)
-      let groups = [[Span("pare", theme.key)], [Span(name, theme.strong)], params, [Span(sizes)],
-                    [Span(Format.fixed(state.ratio, decimals: 1) + "x", theme.highlight)]]
+      let groups = [[TextSpan("pare", theme.key)], [TextSpan(name, theme.strong)], params, [TextSpan(sizes)],
+                    [TextSpan(Format.fixed(state.ratio, decimals: 1) + "x", theme.highlight)]]
       return Array(groups.filter { !$0.isEmpty }.joined(separator: separator))
     }
-    func right() -> [Span] {
+    func right() -> [TextSpan] {
       secondary.isEmpty || evaluation.isEmpty ? secondary + evaluation : secondary + separator + evaluation
     }
     func overflow() -> Int {
@@ -41,37 +41,37 @@ extension View {
   /// The metric and its change, or why there is none: "accuracy 0.9420 -0.30 pts"; dimmed with
   /// an ellipsis and a spinner while the plan is measured; the failure in red; "browse only"
   /// for a model that cannot be evaluated.
-  private var evaluationSpans: [Span] {
-    guard state.canEvaluate else { return [Span("browse only", theme.dim)] }
+  private var evaluationSpans: [TextSpan] {
+    guard state.canEvaluate else { return [TextSpan("browse only", theme.dim)] }
     if let failure = state.evaluationFailure, !state.isEvaluating {
-      return [Span("evaluation failed: " + failure, theme.error)]
+      return [TextSpan("evaluation failed: " + failure, theme.error)]
     }
     guard let metric = state.metric else {
-      return state.isEvaluating ? [spinner, Span(" evaluating" + String(glyphs.ellipsis), theme.dim)] : []
+      return state.isEvaluating ? [spinner, TextSpan(" evaluating" + String(glyphs.ellipsis), theme.dim)] : []
     }
     let value = metric.name + " " + Format.fixed(metric.value, decimals: 4)
     let change = Format.signed(metric.change * 100, decimals: 2) + " pts"
     if state.isEvaluating {
-      return [spinner, Span(" " + value + " " + change + String(glyphs.ellipsis), theme.dim)]
+      return [spinner, TextSpan(" " + value + " " + change + String(glyphs.ellipsis), theme.dim)]
     }
-    return [Span(value + " ", theme.strong), Span(change, changeStyle(points: metric.change * 100))]
+    return [TextSpan(value + " ", theme.strong), TextSpan(change, changeStyle(points: metric.change * 100))]
   }
 
   /// Agreement with the uncompressed model and KL divergence, when the metric has them.
-  private var secondaryMetricSpans: [Span] {
+  private var secondaryMetricSpans: [TextSpan] {
     guard state.canEvaluate, let metric = state.metric else { return [] }
     var parts: [String] = []
     if let agreement = metric.agreement { parts.append("agree " + Format.percent(agreement)) }
     if let divergence = metric.meanKLDivergence { parts.append("KL " + Format.value(divergence)) }
-    return parts.isEmpty ? [] : [Span(parts.joined(separator: "  "), theme.dim)]
+    return parts.isEmpty ? [] : [TextSpan(parts.joined(separator: "  "), theme.dim)]
   }
 
   /// The current spinner frame.
-  private var spinner: Span {
+  private var spinner: TextSpan {
     let frames = glyphs.spinner
-    guard !frames.isEmpty else { return Span("") }
+    guard !frames.isEmpty else { return TextSpan("") }
     let index = ((state.tick % frames.count) + frames.count) % frames.count
-    return Span(String(frames[index]), theme.highlight)
+    return TextSpan(String(frames[index]), theme.highlight)
   }
 
   /// Green for no loss, yellow for less than a point, red beyond.

@@ -62,21 +62,21 @@ extension View {
 
   /// The legend of the histogram packed into lines; the key that switches the scale is added
   /// where it costs no line.
-  private func histogramLegend(_ detail: TensorDetail, row: TensorRow, showsGrid: Bool, width: Int) -> [[Span]] {
-    var groups: [[Span]] = [[Span((state.logHistogram ? "log" : "linear") + " counts")]]
+  private func histogramLegend(_ detail: TensorDetail, row: TensorRow, showsGrid: Bool, width: Int) -> [[TextSpan]] {
+    var groups: [[TextSpan]] = [[TextSpan((state.logHistogram ? "log" : "linear") + " counts")]]
     if detail.compressedCounts != nil {
-      groups.append([Span("top: original")])
-      groups.append([Span("below: "), Span(row.spec.map(\.shortForm) ?? "with the plan", theme.highlight)])
+      groups.append([TextSpan("top: original")])
+      groups.append([TextSpan("below: "), TextSpan(row.spec.map(\.shortForm) ?? "with the plan", theme.highlight)])
     }
     if !detail.gridLevels.isEmpty {
       let levels = " \(detail.gridLevels.count) levels" + (showsGrid ? "" : " (too dense to show)")
-      groups.append([Span(String(glyphs.vertical), theme.accent), Span(levels)])
+      groups.append([TextSpan(String(glyphs.vertical), theme.accent), TextSpan(levels)])
     }
     if let threshold = detail.pruneThreshold, threshold > 0 {
-      groups.append([Span("[ ]", theme.highlight), Span(" pruned <" + Format.value(Double(threshold)))])
+      groups.append([TextSpan("[ ]", theme.highlight), TextSpan(" pruned <" + Format.value(Double(threshold)))])
     }
     let lines = packed(groups, width: width)
-    let withKey = packed(groups + [[Span("l: " + (state.logHistogram ? "linear" : "log"), theme.dim)]], width: width)
+    let withKey = packed(groups + [[TextSpan("l: " + (state.logHistogram ? "linear" : "log"), theme.dim)]], width: width)
     return withKey.count == lines.count ? withKey : lines
   }
 

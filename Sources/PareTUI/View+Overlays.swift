@@ -22,7 +22,7 @@ extension View {
     let gap = 3
 
     // One column if it fits, else two with the text wrapped, else two with the text cut.
-    var layout: [[[Span]]] = []
+    var layout: [[[TextSpan]]] = []
     var columnWidth = textWidth
     for (columns, wraps) in [(1, true), (2, true), (2, false)] {
       columnWidth = (textWidth - gap * (columns - 1)) / columns
@@ -42,18 +42,18 @@ extension View {
 
   /// The lines of one binding: its label, then its help text, wrapped (continuation lines
   /// indented under the text) or cut to one line.
-  private func helpBlock(_ binding: KeyBinding, labelWidth: Int, width: Int, wraps: Bool) -> [[Span]] {
-    let indent = Span(String(repeating: " ", count: labelWidth + 2))
-    let label = [Span(binding.label, theme.key),
-                 Span(String(repeating: " ", count: labelWidth + 2 - displayWidth(binding.label)))]
+  private func helpBlock(_ binding: KeyBinding, labelWidth: Int, width: Int, wraps: Bool) -> [[TextSpan]] {
+    let indent = TextSpan(String(repeating: " ", count: labelWidth + 2))
+    let label = [TextSpan(binding.label, theme.key),
+                 TextSpan(String(repeating: " ", count: labelWidth + 2 - displayWidth(binding.label)))]
     let textWidth = max(width - labelWidth - 2, 1)
     let text = wraps ? wrapped(binding.help, width: textWidth)
                      : [Canvas.truncated(binding.help, toWidth: textWidth, ellipsis: glyphs.ellipsis)]
-    return text.enumerated().map { index, line in (index == 0 ? label : [indent]) + [Span(line)] }
+    return text.enumerated().map { index, line in (index == 0 ? label : [indent]) + [TextSpan(line)] }
   }
 
   /// Blocks of lines split into `count` columns in order, as evenly as the blocks allow.
-  private func balancedColumns(_ blocks: [[[Span]]], count: Int) -> [[[Span]]] {
+  private func balancedColumns(_ blocks: [[[TextSpan]]], count: Int) -> [[[TextSpan]]] {
     guard count > 1 else { return [blocks.flatMap { $0 }] }
     let total = blocks.reduce(0) { $0 + $1.count }
     var taken = 0
@@ -82,7 +82,7 @@ extension View {
       title = "Filter:"
       keys = [("Enter", "keep"), ("Esc", "clear")]
     }
-    let keySpans = Array(keys.map { [Span($0.0, theme.key), Span(" " + $0.1)] }.joined(separator: [Span("  ")]))
+    let keySpans = Array(keys.map { [TextSpan($0.0, theme.key), TextSpan(" " + $0.1)] }.joined(separator: [TextSpan("  ")]))
     let rect = prompt.purpose == .filter
       ? Rect(row: pane.row + 1, column: pane.column - 1, width: min(pane.width + 1, 60), height: 6)
       : centred(width: min(state.width - 4, 60), height: 6)

@@ -5,29 +5,29 @@ extension View {
   /// row as a strip of bars (rows averaged into cells where there are more rows than cells),
   /// over as many lines as fit, each line labelled with its first row.
   mutating func drawSparsity(_ detail: TensorDetail, of row: TensorRow, in rect: Rect) {
-    var overall: [[Span]] = [[Span("zeros "), Span(Format.percent(detail.original.zeroFraction), theme.strong),
-                              Span(" original")]]
+    var overall: [[TextSpan]] = [[TextSpan("zeros "), TextSpan(Format.percent(detail.original.zeroFraction), theme.strong),
+                              TextSpan(" original")]]
     if let compressed = detail.compressed {
-      overall.append([Span(String(glyphs.arrow) + " "), Span(Format.percent(compressed.zeroFraction), theme.highlight),
-                      Span(" with " + (row.spec.map(\.shortForm) ?? "the plan"))])
+      overall.append([TextSpan(String(glyphs.arrow) + " "), TextSpan(Format.percent(compressed.zeroFraction), theme.highlight),
+                      TextSpan(" with " + (row.spec.map(\.shortForm) ?? "the plan"))])
     }
     var lines = packed(overall, width: rect.width)
     let fractions = detail.rowZeroFractions
     guard row.shape.count >= 2, fractions.count >= 2 else {
-      lines.append([Span("no rows: 1-D tensor", theme.dim)])
+      lines.append([TextSpan("no rows: 1-D tensor", theme.dim)])
       drawLines(lines, in: rect)
       return
     }
 
     let labelWidth = String(fractions.count - 1).count
     let stripWidth = rect.width - labelWidth - 1
-    func summary(rowsPerCell: Int) -> [[Span]] {
+    func summary(rowsPerCell: Int) -> [[TextSpan]] {
       let fullRows = fractions.reduce(0) { $0 + ($1 >= 1 ? 1 : 0) }
       let rowCount = rowsPerCell > 1 ? "\(fractions.count) rows, \(rowsPerCell) per cell" : "\(fractions.count) rows"
       let range = Format.percent(fractions.min() ?? 0) + " to " + Format.percent(fractions.max() ?? 0)
-      var groups: [[Span]] = [[Span(rowCount)], [Span("per row " + range)]]
-      if fullRows > 0 { groups.append([Span("\(fullRows) rows all zero", theme.highlight)]) }
-      groups.append([Span("bar height: zeros in the row", theme.dim)])
+      var groups: [[TextSpan]] = [[TextSpan(rowCount)], [TextSpan("per row " + range)]]
+      if fullRows > 0 { groups.append([TextSpan("\(fullRows) rows all zero", theme.highlight)]) }
+      groups.append([TextSpan("bar height: zeros in the row", theme.dim)])
       return [[]] + packed(groups, width: rect.width) + [[]]
     }
     let stripRoom = rect.height - lines.count - summary(rowsPerCell: 1).count
@@ -62,7 +62,7 @@ extension View {
   }
 
   /// Lines of spans from the top of `rect`, as many as fit.
-  mutating func drawLines(_ lines: [[Span]], in rect: Rect) {
+  mutating func drawLines(_ lines: [[TextSpan]], in rect: Rect) {
     for (offset, line) in lines.prefix(max(rect.height, 0)).enumerated() {
       put(line, row: rect.row + offset, column: rect.column, maxWidth: rect.width)
     }

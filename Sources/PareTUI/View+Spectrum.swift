@@ -49,17 +49,17 @@ extension View {
     let plotWidth = rect.width
     let rankColumn = detail.rank.flatMap { $0 < count ? $0 * plotWidth / count : nil }
 
-    var notes: [[Span]] = [[Span(String(glyphs.braille(0b0011_1000)), theme.accent), Span(" cumulative energy")]]
+    var notes: [[TextSpan]] = [[TextSpan(String(glyphs.braille(0b0011_1000)), theme.accent), TextSpan(" cumulative energy")]]
     if let rank = detail.rank {
-      notes.append([Span(String(glyphs.vertical), theme.highlight),
-                    Span(" rank \(rank) keeps " + Format.percent(energy.fraction(keptBy: rank)))])
+      notes.append([TextSpan(String(glyphs.vertical), theme.highlight),
+                    TextSpan(" rank \(rank) keeps " + Format.percent(energy.fraction(keptBy: rank)))])
     }
     let ranks = [0.90, 0.95, 0.99].map { String(energy.rank(keeping: $0)) }
     let ranksLine = ["rank for 90/95/99% energy:", ranks.joined(separator: " / ") + " of \(count)"]
     notes += displayWidth(ranksLine.joined(separator: " ")) <= rect.width
-      ? [[Span(ranksLine.joined(separator: " "))]] : ranksLine.map { [Span($0)] }
+      ? [[TextSpan(ranksLine.joined(separator: " "))]] : ranksLine.map { [TextSpan($0)] }
     let range = Format.value(Double(values.max() ?? 0)) + " down to " + Format.value(Double(values.min() ?? 0))
-    let legend = packed([[Span("singular values, log scale")], [Span(range, theme.dim)]], width: rect.width)
+    let legend = packed([[TextSpan("singular values, log scale")], [TextSpan(range, theme.dim)]], width: rect.width)
     let text = packed(notes, width: rect.width)
     let plotRows = rect.height - legend.count - text.count - 2
     guard plotRows >= 4 else {

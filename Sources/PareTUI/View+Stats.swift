@@ -25,13 +25,13 @@ extension View {
   }
 
   /// The tensor, its spec in words, and what the spec costs and does.
-  private func summaryLines(_ detail: TensorDetail, of row: TensorRow, width: Int) -> [[Span]] {
+  private func summaryLines(_ detail: TensorDetail, of row: TensorRow, width: Int) -> [[TextSpan]] {
     let identity = row.dtype.rawValue + "  " + Format.shape(row.shape) + "  " + Format.count(row.params) + " params"
-    var lines: [[Span]] = [[Span(identity)]]
+    var lines: [[TextSpan]] = [[TextSpan(identity)]]
     let words = row.spec.map(\.words) ?? "no compression (original values)"
-    lines += wrapped(words, width: width).map { [Span($0, row.spec == nil ? theme.dim : theme.accent)] }
-    func field(_ label: String, _ value: String, _ style: Style = .plain) -> [Span] {
-      [Span(label.rightPadded(toLength: 9), theme.dim), Span(value, style)]
+    lines += wrapped(words, width: width).map { [TextSpan($0, row.spec == nil ? theme.dim : theme.accent)] }
+    func field(_ label: String, _ value: String, _ style: Style = .plain) -> [TextSpan] {
+      [TextSpan(label.rightPadded(toLength: 9), theme.dim), TextSpan(value, style)]
     }
     let storedBytes = detail.storage?.bytes ?? row.currentBytes
     let arrow = " " + String(glyphs.arrow) + " "
@@ -50,15 +50,15 @@ extension View {
 
   /// The values before and with the plan side by side, then the percentiles of the original
   /// values in pairs from the tails in.
-  private func valueLines(_ detail: TensorDetail, width: Int) -> [[Span]] {
+  private func valueLines(_ detail: TensorDetail, width: Int) -> [[TextSpan]] {
     let columnWidth = max(min(10, (width - 7) / 2), 1)
     let original = detail.original
     let compressed = detail.compressed
-    func line(_ label: String, _ original: String, _ compressed: String?, style: Style) -> [Span] {
-      var spans = [Span(label.rightPadded(toLength: 6), theme.dim), Span(original.leftPadded(toLength: columnWidth), style)]
+    func line(_ label: String, _ original: String, _ compressed: String?, style: Style) -> [TextSpan] {
+      var spans = [TextSpan(label.rightPadded(toLength: 6), theme.dim), TextSpan(original.leftPadded(toLength: columnWidth), style)]
       if let compressed {
         let compressedStyle = style == theme.plain ? theme.highlight : style
-        spans.append(Span(" " + compressed.leftPadded(toLength: columnWidth), compressedStyle))
+        spans.append(TextSpan(" " + compressed.leftPadded(toLength: columnWidth), compressedStyle))
       }
       return spans
     }
@@ -76,7 +76,7 @@ extension View {
     for (low, high) in pairs where low < detail.percentiles.count {
       var spans = percentile(levels[low], detail.percentiles[low])
       if let high, high < detail.percentiles.count {
-        spans += [Span("  ")] + percentile(levels[high], detail.percentiles[high])
+        spans += [TextSpan("  ")] + percentile(levels[high], detail.percentiles[high])
       }
       lines.append(spans)
     }
@@ -84,9 +84,9 @@ extension View {
   }
 
   /// "p25  -0.0312": a percentile's label and value.
-  private func percentile(_ level: Int, _ value: Float) -> [Span] {
-    [Span(("p" + String(level)).rightPadded(toLength: 4), theme.dim),
-     Span(Format.value(Double(value)).leftPadded(toLength: 8))]
+  private func percentile(_ level: Int, _ value: Float) -> [TextSpan] {
+    [TextSpan(("p" + String(level)).rightPadded(toLength: 4), theme.dim),
+     TextSpan(Format.value(Double(value)).leftPadded(toLength: 8))]
   }
 }
 

@@ -1,24 +1,6 @@
+import PareTestSupport
 import Testing
 @testable import PareCore
-
-/// A deterministic generator so failures reproduce.
-struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
-func randomTensor(_ shape: [Int], seed: UInt64) -> Tensor {
-  var rng = SeededRandom(state: seed)
-  var t = Tensor(zeros: shape)
-  for i in t.scalars.indices { t.scalars[i] = Float.random(in: -1...1, using: &rng) }
-  return t
-}
 
 struct LinearAlgebraTests {
   @Test(arguments: [(1, 1, 1), (3, 5, 4), (17, 9, 33), (64, 10, 300)])
