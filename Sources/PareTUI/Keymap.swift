@@ -39,7 +39,7 @@ public enum Keymap {
     KeyBinding(keys: [.character("B")], label: "B", action: .bitsUp, help: "more bits (above 8: uncompressed)", hint: "bits+"),
     KeyBinding(keys: [.character("f")], label: "f", action: .cycleFormat, help: "format: int sym, int asym, codebook, fp8, fp16, bf16, none", hint: "format"),
     KeyBinding(keys: [.character("g")], label: "g", action: .cycleGranularity, help: "granularity: tensor, channel, group 128/64/32", hint: "gran"),
-    KeyBinding(keys: [.character("r")], label: "r", action: .rankDown, help: "lower rank (first press: half of full rank, then halve)", hint: "rank-"),
+    KeyBinding(keys: [.character("r")], label: "r", action: .rankDown, help: "lower rank (first press: largest power of two below full rank, then halve)", hint: "rank-"),
     KeyBinding(keys: [.character("R")], label: "R", action: .rankUp, help: "higher rank (double; at full rank: no factorization)", hint: "rank+"),
     KeyBinding(keys: [.character("p")], label: "p", action: .sparsityDown, help: "less pruning (steps of 10%, with 2:4 beside 50%)", hint: nil),
     KeyBinding(keys: [.character("P")], label: "P", action: .sparsityUp, help: "more pruning (10% steps up to 90%, 2:4 before 50%)", hint: "prune+"),

@@ -104,15 +104,19 @@ public enum SpecEditing {
     return Outcome(spec: s)
   }
 
-  /// `r`: start at half of full rank, then halve (down to 1). Replaces pruning.
+  /// `r`: start at the largest power of two below full rank, then halve (down to 1), so the
+  /// usual ranks (256, 128, 64, ...) are a few presses away. Replaces pruning.
   public static func rankDown(_ spec: CompressionSpec?, shape: [Int]) -> Outcome {
-    guard let full = fullRank(shape) else { return Outcome(spec: spec, note: "a 1-D tensor has no rank to lower") }
+    guard let full = fullRank(shape), full > 1 else { return Outcome(spec: spec, note: "no rank to lower") }
     var s = spec ?? CompressionSpec()
     let note = s.prune != nil ? "pruning removed: it does not combine with low rank" : nil
     s.prune = nil
-    let current = s.lowrank?.rank ?? full
-    guard current > 1 else { return Outcome(spec: s, note: "already at rank 1") }
-    s.lowrank = LowRankSpec(rank: max(1, current / 2))
+    if let current = s.lowrank?.rank {
+      guard current > 1 else { return Outcome(spec: s, note: "already at rank 1") }
+      s.lowrank = LowRankSpec(rank: current / 2)
+    } else {
+      s.lowrank = LowRankSpec(rank: 1 << (Int.bitWidth - 1 - (full - 1).leadingZeroBitCount))
+    }
     return Outcome(spec: s, note: note)
   }
 

@@ -58,13 +58,16 @@ struct SpecEditingTests {
     #expect(seen == ["channel", "g128", "g64", "g32", "tensor"])
   }
 
-  @Test func rankHalvesAndDoublesAndReplacesPruning() {
+  @Test func rankStepsThroughPowersOfTwoAndReplacesPruning() {
     let pruned = CompressionSpec(prune: .magnitude(0.5))
-    let first = SpecEditing.rankDown(pruned, shape: matrix)
-    #expect(first.spec == CompressionSpec(lowrank: LowRankSpec(rank: 150)) && first.note != nil)
-    #expect(SpecEditing.rankDown(first.spec, shape: matrix).spec?.lowrank?.rank == 75)
-    #expect(SpecEditing.rankUp(CompressionSpec(lowrank: LowRankSpec(rank: 75)), shape: matrix).spec?.lowrank?.rank == 150)
-    #expect(SpecEditing.rankUp(first.spec, shape: matrix).spec == nil)  // 300 = full rank
+    let first = SpecEditing.rankDown(pruned, shape: matrix)  // full rank 300
+    #expect(first.spec == CompressionSpec(lowrank: LowRankSpec(rank: 256)) && first.note != nil)
+    let second = SpecEditing.rankDown(first.spec, shape: matrix).spec
+    #expect(SpecEditing.rankDown(second, shape: matrix).spec?.lowrank?.rank == 64)
+    #expect(SpecEditing.rankUp(second, shape: matrix).spec?.lowrank?.rank == 256)
+    #expect(SpecEditing.rankUp(first.spec, shape: matrix).spec == nil)  // 512 >= full rank
+    #expect(SpecEditing.rankDown(nil, shape: [10, 100]).spec?.lowrank?.rank == 8)
+    #expect(SpecEditing.rankDown(nil, shape: [256, 300]).spec?.lowrank?.rank == 128)
   }
 
   @Test func sparsityLadderWithTwoFourBesideFiftyPercent() {
