@@ -1,4 +1,13 @@
 import CBLAS
+import Synchronization
+
+/// Serializes every call into OpenBLAS and LAPACK.
+///
+/// The pthreads build of OpenBLAS keeps one global thread pool and is not safe to enter from
+/// several threads at once: concurrent calls (the explorer's SVD on the UI thread while the
+/// evaluation runs its GEMMs, or parallel tests) corrupted the pool and hung the process at exit
+/// in `blas_thread_shutdown_`. Each call still uses all of OpenBLAS's own threads.
+private let openBLASLock = Mutex(())
 
 /// Matrix products and singular value decompositions through OpenBLAS and LAPACKE.
 ///
@@ -16,10 +25,12 @@ public enum LinearAlgebra {
     c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0
   ) {
     guard m > 0, n > 0 else { return }
-    cblas_sgemm(
-      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-      blasint(m), blasint(n), blasint(k), alpha,
-      a, blasint(transposeA ? m : k), b, blasint(transposeB ? k : n), beta, c, blasint(n))
+    openBLASLock.withLock { _ in
+      cblas_sgemm(
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        blasint(m), blasint(n), blasint(k), alpha,
+        a, blasint(transposeA ? m : k), b, blasint(transposeB ? k : n), beta, c, blasint(n))
+    }
   }
 
   /// The product of two matrices, `a` [m, k] times `b` [k, n] (or `b` given as [n, k] when
@@ -64,10 +75,10 @@ public enum LinearAlgebra {
     var s = [Float](repeating: 0, count: k)
     var u = [Float](repeating: 0, count: vectors ? m * k : 1)
     var vt = [Float](repeating: 0, count: vectors ? k * n : 1)
-    let info = LAPACKE_sgesdd(
+    let info = openBLASLock.withLock { _ in LAPACKE_sgesdd(
       LAPACK_ROW_MAJOR, vectors ? CChar(UInt8(ascii: "S")) : CChar(UInt8(ascii: "N")),
       Int32(m), Int32(n), &a, Int32(n), &s,
-      &u, Int32(k), &vt, Int32(n))  // LAPACKE checks ldu, ldvt even without vectors
+      &u, Int32(k), &vt, Int32(n)) }  // LAPACKE checks ldu, ldvt even without vectors
     guard info == 0 else { throw TensorError.lapackFailure(routine: "sgesdd", info: info) }
     guard vectors else {
       return SingularValueDecomposition(u: Tensor(zeros: [m, 0]), singularValues: s, vt: Tensor(zeros: [0, n]))
