@@ -16,7 +16,9 @@ public final class ExplorerController {
   private let store: SessionStore?
   /// The plan last written by an export (quitting without one asks first).
   private var exportedPlan: Plan
-  private var spectra: [String: [Float]] = [:]
+  /// Per tensor, the detail of its original values (computed once; edits only add the
+  /// compressed part).
+  private var originalDetails: [String: TensorDetail] = [:]
   /// The explorer's state (exposed for tests).
   public private(set) var state: ExplorerState
 
@@ -148,11 +150,11 @@ public final class ExplorerController {
 
   private func loadDetail(_ name: String) {
     guard let tensor = try? session.model.weights.tensor(named: name) else { return }
-    if spectra[name] == nil, tensor.rank >= 2, tensor.count > 0 {
-      spectra[name] = try? LinearAlgebra.singularValues(of: tensor)
-    }
-    state.details[name] = TensorDetail(original: tensor, compressed: session.applied.compressed[name],
-                                       singularValues: spectra[name])
+    let original = originalDetails[name] ?? TensorDetail(
+      original: tensor,
+      singularValues: tensor.rank >= 2 && tensor.count > 0 ? try? LinearAlgebra.singularValues(of: tensor) : nil)
+    originalDetails[name] = original
+    state.details[name] = original.compressed(by: session.applied.compressed[name], original: tensor)
   }
 
   private var planToExport: Plan {

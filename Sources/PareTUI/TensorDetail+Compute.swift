@@ -6,43 +6,53 @@ extension TensorDetail {
   /// comb of mostly empty ones), between 16 and 128; the view regroups them to its width.
   static func bins(for count: Int) -> Int { min(128, max(16, Int(Double(count).squareRoot()))) }
 
-  /// The detail of a tensor with its original values and, when it has a spec, its compressed
-  /// form. `singularValues` are passed in because they do not depend on the plan (the
-  /// controller caches them per tensor).
+  /// The detail of an untouched tensor: everything that depends only on its values (statistics,
+  /// percentiles, histogram, spectrum, sparsity). The controller computes this once per tensor
+  /// and then only `compressed(by:original:)` on each edit, so a keypress never re-sorts a
+  /// large tensor. `singularValues` are passed in (computed once per tensor too).
   ///
   /// - Complexity: O(n log n) for the percentiles' sort.
-  public init(original tensor: Tensor, compressed: CompressedTensor?, singularValues: [Float]?) {
+  public init(original tensor: Tensor, singularValues: [Float]?) {
     let stats = TensorStatistics(tensor.scalars)
     let edges = Histogram.uniformEdges(lower: stats.min, upper: stats.max, bins: Self.bins(for: tensor.count))
-    let values = compressed?.values.scalars
-    let (rows, columns) = tensor.matrixShape
-    let zeroSource = values ?? tensor.scalars
-    let rowZeros: [Double] = (0..<rows).map { r in
-      let row = zeroSource[(r * columns)..<((r + 1) * columns)]
-      return columns == 0 ? 0 : Double(row.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }) / Double(columns)
-    }
-    var threshold: Float?
-    if compressed?.spec.prune?.method == .magnitude, let kept = compressed?.kept {
-      threshold = zip(tensor.scalars, kept).filter(\.1).map { abs($0.0) }.min()
-    }
-    var rank: Int?
-    if let lowrank = compressed?.spec.lowrank {
-      rank = compressed?.factors?.rank ?? singularValues.map { LowRank.rank(for: lowrank, singularValues: $0) }
-    }
     self.init(
-      original: stats,
-      compressed: values.map { TensorStatistics($0) },
+      original: stats, compressed: nil,
       percentiles: TensorStatistics.percentiles(of: tensor.scalars, [1, 5, 25, 50, 75, 95, 99]),
       histogramEdges: edges,
       originalCounts: Histogram(values: tensor.scalars, edges: edges).counts,
-      compressedCounts: values.map { Histogram(values: $0, edges: edges).counts },
-      gridLevels: compressed?.quantized.map(Self.gridLevels) ?? [],
-      pruneThreshold: threshold,
-      singularValues: tensor.rank >= 2 ? singularValues : nil,
-      rank: rank,
-      rowZeroFractions: rowZeros,
-      storage: compressed?.storage,
-      relativeMSE: compressed?.error.relativeMSE)
+      compressedCounts: nil, gridLevels: [], pruneThreshold: nil,
+      singularValues: tensor.rank >= 2 ? singularValues : nil, rank: nil,
+      rowZeroFractions: Self.rowZeroFractions(tensor.scalars, tensor.matrixShape),
+      storage: nil, relativeMSE: nil)
+  }
+
+  /// This (untouched) detail with the plan's `compressed` form of `tensor` added; the same
+  /// detail when there is none. O(n), no sorting.
+  public func compressed(by compressed: CompressedTensor?, original tensor: Tensor) -> TensorDetail {
+    guard let compressed else { return self }
+    var detail = self
+    let values = compressed.values.scalars
+    detail.compressed = TensorStatistics(values)
+    detail.compressedCounts = Histogram(values: values, edges: histogramEdges).counts
+    detail.gridLevels = compressed.quantized.map(Self.gridLevels) ?? []
+    if compressed.spec.prune?.method == .magnitude, let kept = compressed.kept {
+      detail.pruneThreshold = zip(tensor.scalars, kept).filter(\.1).map { abs($0.0) }.min()
+    }
+    if let lowrank = compressed.spec.lowrank {
+      detail.rank = compressed.factors?.rank ?? singularValues.map { LowRank.rank(for: lowrank, singularValues: $0) }
+    }
+    detail.rowZeroFractions = Self.rowZeroFractions(values, tensor.matrixShape)
+    detail.storage = compressed.storage
+    detail.relativeMSE = compressed.error.relativeMSE
+    return detail
+  }
+
+  /// Fraction of exact zeros in each row of a [rows, columns] matrix.
+  static func rowZeroFractions(_ values: [Float], _ shape: (rows: Int, columns: Int)) -> [Double] {
+    (0..<shape.rows).map { r in
+      let row = values[(r * shape.columns)..<((r + 1) * shape.columns)]
+      return shape.columns == 0 ? 0 : Double(row.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }) / Double(shape.columns)
+    }
   }
 
   /// The levels of the group with the widest grid: every value its codes can take (int), or its
@@ -63,10 +73,8 @@ extension TensorDetail {
       let k = 1 << bits
       let groups = q.codebooks.count / max(k, 1)
       guard groups > 0 else { return [] }
-      let widest = (0..<groups).max { a, b in
-        let ra = q.codebooks[(a * k + k - 1)] - q.codebooks[a * k], rb = q.codebooks[(b * k + k - 1)] - q.codebooks[b * k]
-        return ra < rb
-      } ?? 0
+      func range(_ g: Int) -> Float { q.codebooks[g * k + k - 1] - q.codebooks[g * k] }
+      let widest = (0..<groups).max { range($0) < range($1) } ?? 0
       return Array(q.codebooks[(widest * k)..<((widest + 1) * k)])
     case .fp8E4M3, .fp8E5M2, .fp16, .bf16:
       return []

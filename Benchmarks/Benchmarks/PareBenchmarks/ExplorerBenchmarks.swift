@@ -28,7 +28,7 @@ func hundredTensorState() -> ExplorerState {
   }
   state.selection = rows[60].name
   state.details[rows[60].name] = TensorDetail(
-    original: tensor, compressed: nil, singularValues: (try? LinearAlgebra.singularValues(of: tensor)) ?? [])
+    original: tensor, singularValues: (try? LinearAlgebra.singularValues(of: tensor)) ?? [])
   return state
 }
 
