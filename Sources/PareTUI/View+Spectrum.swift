@@ -1,27 +1,24 @@
 import Foundation
+import PareCompression
 import PareTerminal
 
 /// The energy figures of a spectrum: how much of the sum of squared singular values the first
 /// k keep.
 struct SpectrumEnergy {
+  /// The singular values, largest first.
+  let singularValues: [Float]
   /// `cumulative[k]`: fraction of the energy in the first k + 1 singular values.
   let cumulative: [Double]
 
   init(singularValues: [Float]) {
-    var running = 0.0
-    var sums: [Double] = []
-    sums.reserveCapacity(singularValues.count)
-    for value in singularValues {
-      running += Double(value) * Double(value)
-      sums.append(running)
-    }
-    let total = running
-    cumulative = sums.map { total > 0 ? $0 / total : 1 }
+    self.singularValues = singularValues
+    cumulative = LowRank.cumulativeEnergy(singularValues)
   }
 
-  /// The least rank keeping at least `fraction` of the energy.
+  /// The least rank keeping at least `fraction` of the energy: the rank a `lowrank.energy` spec
+  /// of that fraction selects.
   func rank(keeping fraction: Double) -> Int {
-    (cumulative.firstIndex { $0 >= fraction - 1e-12 } ?? max(cumulative.count - 1, 0)) + 1
+    LowRank.rank(for: LowRankSpec(energy: fraction), singularValues: singularValues)
   }
 
   /// The fraction the first `rank` values keep.

@@ -65,9 +65,6 @@ public final class EvaluationScheduler: Sendable {
     }
   }
 
-  /// Whether an evaluation is running or waiting.
-  public var isBusy: Bool { state.withLock { $0.running } }
-
   private func run(_ first: Job) {
     var job: Job? = first
     while let current = job {
