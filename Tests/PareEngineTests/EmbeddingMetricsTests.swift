@@ -1,0 +1,50 @@
+import PareCore
+import PareEngine
+import PareFormats
+import Testing
+
+@Suite struct EmbeddingMetricsTests {
+  @Test func identicalEmbeddingsHaveFidelityOneAndFullAgreement() throws {
+    let e = try Tensor(shape: [3, 2], scalars: [1, 0, 0.8, 0.6, 0, 1])
+    let m = EmbeddingMetrics(embeddings: e, baseline: e)
+    #expect(abs(m.fidelity - 1) < 1e-6)
+    #expect(abs(m.worstCosine - 1) < 1e-6)
+    #expect(m.neighbourAgreement == 1)
+    #expect(m.spearman == nil)
+    #expect(m.count == 3)
+  }
+
+  @Test func fidelityIsTheMeanCosineWorkedByHand() throws {
+    // Row 0 keeps its direction (cos 1) but not its length; row 1 turns by 90 degrees (cos 0).
+    let baseline = try Tensor(shape: [2, 2], scalars: [1, 0, 0, 1])
+    let changed = try Tensor(shape: [2, 2], scalars: [3, 0, 2, 0])
+    let m = EmbeddingMetrics(embeddings: changed, baseline: baseline)
+    #expect(abs(m.fidelity - 0.5) < 1e-9)
+    #expect(abs(m.worstCosine - 0) < 1e-9)
+  }
+
+  @Test func neighbourAgreementCountsSentencesWhoseNearestNeighbourIsUnchanged() throws {
+    // Baseline: 0 and 1 close together, 2 far away; its neighbours are 1, 0, 1.
+    let baseline = try Tensor(shape: [3, 2], scalars: [1, 0, 0.9, 0.1, 0, 1])
+    // Now 2 sits next to 0: neighbours 2, 0 (0.99 vs 0.71 with 2... checked below), 0.
+    let changed = try Tensor(shape: [3, 2], scalars: [1, 0, 0.6, 0.8, 0.99, 0.1])
+    // cos(1,0) = 0.6, cos(1,2) = 0.6*0.99+0.8*0.1 over |2| ≈ 0.674: neighbour of 1 becomes 2.
+    let m = EmbeddingMetrics(embeddings: changed, baseline: baseline)
+    #expect(m.neighbourAgreement == 0)
+  }
+
+  @Test func spearmanMatchesScipyWithTies() {
+    // scipy.stats.spearmanr([1,2,3,4,5], [5,6,7,8,7]).correlation = 0.8207826816681234
+    #expect(abs(EmbeddingMetrics.spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) - 0.8207826816681234) < 1e-12)
+    #expect(EmbeddingMetrics.spearman([1, 2, 3], [30, 20, 10]) == -1)
+    #expect(EmbeddingMetrics.spearman([1, 1, 1], [1, 2, 3]) == 0)
+  }
+
+  @Test func pairsAreScoredByTheCosineOfTheirEmbeddings() throws {
+    // Pairs (0,1) cos 1, (2,3) cos 0, (4,5) cos 0.6: gold scores in the same order give rho 1.
+    let e = try Tensor(shape: [6, 2], scalars: [1, 0, 2, 0, 1, 0, 0, 1, 1, 0, 0.6, 0.8])
+    let pairs = [SentenceDataset.Pair(first: 0, second: 1, gold: 5), .init(first: 2, second: 3, gold: 0.5), .init(first: 4, second: 5, gold: 3)]
+    let m = EmbeddingMetrics(embeddings: e, baseline: e, pairs: pairs)
+    #expect(m.spearman == 1)
+  }
+}
