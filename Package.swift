@@ -46,7 +46,7 @@ let package = Package(
     // MARK: - Unit tests
     .target(name: "PareTestSupport", dependencies: ["PareCore"], path: "Tests/PareTestSupport"),
     .testTarget(name: "PareCoreTests", dependencies: ["PareTestSupport", "PareCore"]),
-    .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats"]),
+    .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats"], exclude: ["Fixtures"]),
     .testTarget(name: "PareCompressionTests", dependencies: ["PareTestSupport", "PareCompression"], exclude: ["Fixtures"]),
     .testTarget(name: "PareWorkbenchTests", dependencies: ["PareWorkbench"]),
     .testTarget(name: "PareTerminalTests", dependencies: ["PareTerminal"]),

@@ -23,11 +23,10 @@ public struct EmbeddingMetrics: Sendable, Equatable {
     let n = embeddings.shape.first ?? 0
     let width = n == 0 ? 0 : embeddings.count / n
     let current = Self.unitRows(embeddings, width: width), reference = Self.unitRows(baseline, width: width)
-    var cosines = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      var dot = 0.0
-      for j in 0..<width { dot += Double(current[i * width + j]) * Double(reference[i * width + j]) }
-      cosines[i] = dot
+    // Cosines in Double from the raw values (not the Float unit rows), so identical embeddings
+    // score 1 to double precision.
+    let cosines = (0..<n).map { i in
+      Self.cosine(embeddings.scalars[(i * width)..<((i + 1) * width)], baseline.scalars[(i * width)..<((i + 1) * width)])
     }
     count = n
     fidelity = n == 0 ? 0 : cosines.reduce(0, +) / Double(n)
@@ -43,7 +42,8 @@ public struct EmbeddingMetrics: Sendable, Equatable {
       spearman = nil
     } else {
       let predicted = pairs.map { pair in
-        (0..<width).reduce(0.0) { $0 + Double(current[pair.first * width + $1]) * Double(current[pair.second * width + $1]) }
+        Self.cosine(embeddings.scalars[(pair.first * width)..<((pair.first + 1) * width)],
+                    embeddings.scalars[(pair.second * width)..<((pair.second + 1) * width)])
       }
       spearman = Self.spearman(predicted, pairs.map(\.gold))
     }
@@ -77,6 +77,17 @@ public struct EmbeddingMetrics: Sendable, Equatable {
       start = end + 1
     }
     return ranks
+  }
+
+  /// cos(a, b) in Double; 0 when either is zero.
+  private static func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
+    var dot = 0.0, aa = 0.0, bb = 0.0
+    for (x, y) in zip(a, b) {
+      dot += Double(x) * Double(y)
+      aa += Double(x) * Double(x)
+      bb += Double(y) * Double(y)
+    }
+    return aa == 0 || bb == 0 ? 0 : dot / (aa * bb).squareRoot()
   }
 
   /// Rows scaled to unit length (a zero row stays zero), so dot products are cosines.

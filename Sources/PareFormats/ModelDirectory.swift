@@ -15,6 +15,9 @@ public struct ModelDirectory: Sendable {
     /// Pare's own chain of layers, with the input shape entering each layer and the output
     /// shape last (validated against the weights on open).
     case sequential(SequentialConfig, activationShapes: [[Int]])
+    /// A BERT-family sentence encoder (Hugging Face `BertModel` tensor names), with its pooling;
+    /// every tensor was checked against the weights on open.
+    case bert(BertConfig)
     /// A model type Pare can browse but not run.
     case unsupported(modelType: String)
   }
@@ -69,6 +72,8 @@ public struct ModelDirectory: Sendable {
         throw ModelError(file: file, DecodingError.summary(error))
       }
       return .sequential(config, activationShapes: try config.activationShapes(weights: weights, file: file))
+    case "bert":
+      return .bert(try BertConfig.load(configData: data, file: file, weights: weights))
     case "":
       throw ModelError(file: file, "has no \"model_type\"")
     default:

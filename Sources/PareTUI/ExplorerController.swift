@@ -8,8 +8,9 @@ import PareWorkbench
 /// Runs the explorer: draws `render(state)`, turns terminal events into `update` calls, and
 /// performs the effects on the session, the disk and the terminal.
 ///
-/// Everything here happens on one thread; the only background work is the session's evaluation,
-/// whose results are picked up on each clock tick (about every 50 ms).
+/// Everything here happens on one thread; the background work (the session's evaluation, and
+/// the original detail of a newly selected tensor) reports back on each clock tick (about every
+/// 50 ms).
 public final class ExplorerController {
   private let terminal: any Terminal
   private let session: Session
@@ -19,6 +20,7 @@ public final class ExplorerController {
   /// Per tensor, the detail of its original values (computed once; edits only add the
   /// compressed part).
   private var originalDetails: [String: TensorDetail] = [:]
+  private let detailLoader: DetailLoader
   /// The explorer's state (exposed for tests).
   public private(set) var state: ExplorerState
 
@@ -30,6 +32,7 @@ public final class ExplorerController {
     self.store = store
     exportedPlan = session.plan
     let model = session.model
+    detailLoader = DetailLoader(weights: model.weights)
     let rows = model.weights.entries.map { entry in
       TensorRow(name: entry.name, shape: entry.shape, dtype: entry.dtype, params: entry.elementCount,
                 originalBytes: entry.byteRange.count,
@@ -71,6 +74,7 @@ public final class ExplorerController {
   @discardableResult
   public func handle(_ event: ExplorerEvent) -> Bool {
     if event == .tick, session.receiveResults() { refresh() }
+    if event == .tick { receiveDetails() }
     if event == .tick { state.isEvaluating = session.isEvaluating }
     for effect in update(&state, event) {
       if perform(effect) { return true }
@@ -148,13 +152,23 @@ public final class ExplorerController {
     if let name = state.selection, state.details[name] == nil { loadDetail(name) }
   }
 
+  /// Shows `name`'s detail: at once when its original part is known (an edit only adds the
+  /// compressed part), else after the background loader computes it ("computing…" meanwhile).
   private func loadDetail(_ name: String) {
+    guard let original = originalDetails[name] else {
+      detailLoader.request(name)
+      return
+    }
     guard let tensor = try? session.model.weights.tensor(named: name) else { return }
-    let original = originalDetails[name] ?? TensorDetail(
-      original: tensor,
-      singularValues: tensor.rank >= 2 && tensor.count > 0 ? try? LinearAlgebra.singularValues(of: tensor) : nil)
-    originalDetails[name] = original
     state.details[name] = original.compressed(by: session.applied.compressed[name], original: tensor)
+  }
+
+  /// Takes the details the background loader finished and shows the selected one.
+  private func receiveDetails() {
+    for (name, detail) in detailLoader.takeFinished() {
+      originalDetails[name] = detail
+      if name == state.selection && state.details[name] == nil { loadDetail(name) }
+    }
   }
 
   private var planToExport: Plan {

@@ -46,19 +46,12 @@ public final class ClassifierEvaluator: PlanEvaluator {
     let planned = try network.replacingTensors(applied.replacements) { [weights] name in
       weights.entry(named: name) == nil ? nil : try weights.tensor(named: name)
     }
-    let start = firstChangedLayer(from: state.plan, to: plan) ?? network.layers.count - 1
+    let start = state.plan.firstChangedLayer(to: plan, layer: network.layerIndex(ofTensor:)) ?? network.layers.count - 1
     let logits = try planned.outputs(for: dataset.images, from: start, cache: &state.activations, isCancelled: isCancelled)
     state.plan = plan
     cached.withLock { $0 = state }
     let metrics = ClassificationMetrics(logits: logits, labels: dataset.labels, baseline: baselineLogits)
     return PlanMetric(name: "accuracy", value: metrics.accuracy, baseline: baseline.accuracy,
                       agreement: metrics.agreement, meanKLDivergence: metrics.meanKLDivergence)
-  }
-
-  /// The earliest layer owning a tensor whose spec differs between the two plans, or nil when
-  /// they compress the same tensors the same way.
-  func firstChangedLayer(from old: Plan, to new: Plan) -> Int? {
-    let names = Set(old.tensors.keys).union(new.tensors.keys).filter { old.tensors[$0] != new.tensors[$0] }
-    return names.compactMap { network.layerIndex(ofTensor: $0) }.min()
   }
 }

@@ -6,14 +6,19 @@ public struct PlanMetric: Sendable, Equatable {
   public let value: Double
   /// The value of the uncompressed model.
   public let baseline: Double
-  /// Fraction of samples whose top-1 prediction equals the uncompressed model's (classifiers).
+  /// Fraction of samples whose top-1 prediction (classifiers), or whose nearest other sentence
+  /// (text encoders), is the same as with the uncompressed model.
   public let agreement: Double?
   /// Mean KL divergence from the uncompressed model's output distribution, in nats (classifiers).
   public let meanKLDivergence: Double?
+  /// Spearman correlation of the embeddings' pair similarities with gold scores (text encoders
+  /// evaluated on scored pairs).
+  public let spearman: Double?
 
-  public init(name: String, value: Double, baseline: Double, agreement: Double? = nil, meanKLDivergence: Double? = nil) {
-    (self.name, self.value, self.baseline, self.agreement, self.meanKLDivergence) =
-      (name, value, baseline, agreement, meanKLDivergence)
+  public init(name: String, value: Double, baseline: Double, agreement: Double? = nil, meanKLDivergence: Double? = nil,
+              spearman: Double? = nil) {
+    (self.name, self.value, self.baseline, self.agreement, self.meanKLDivergence, self.spearman) =
+      (name, value, baseline, agreement, meanKLDivergence, spearman)
   }
 
   /// value - baseline.

@@ -26,15 +26,19 @@ struct Apply: ParsableCommand {
   @Flag(help: "Also write model.packed.safetensors (codes, scales, masks, factors).")
   var packed = false
 
-  @Option(help: "Evaluation data for the summary's metric (default: the bundled test set, for the bundled models).")
-  var data: String?
+  @OptionGroup var evaluationData: EvaluationDataOptions
 
   func run() throws {
     let opened = try PlannedModel(modelPath: model, planPath: plan)
     // Measure only where it makes sense: explicit data must work; by default, a model that
     // cannot run or has no bundled data simply gets no metric.
-    let canMeasure = data != nil || ((try? opened.runnable()) != nil && BundledAssets.defaultData(for: model) != nil)
-    let evaluation = canMeasure ? try opened.evaluate(data: data, modelPath: model, comparing: true) : nil
+    let canMeasure: Bool
+    switch try? opened.runnable() {
+    case .classifier?: canMeasure = evaluationData.isExplicit || BundledAssets.defaultData(for: model) != nil
+    case .encoder?: canMeasure = true
+    case nil: canMeasure = evaluationData.isExplicit
+    }
+    let evaluation = canMeasure ? try opened.evaluate(evaluationData, modelPath: model, comparing: true) : nil
     let written = try ModelExport.write(
       opened.model, applied: opened.applied, metric: evaluation?.summary, to: output, packed: packed)
 
@@ -45,11 +49,10 @@ struct Apply: ParsableCommand {
       "size      \(Formatting.bytes(applied.compressedBytes)) of \(Formatting.bytes(applied.originalBytes)), "
         + String(format: "%.2fx smaller", applied.ratio),
     ]
-    if let evaluation {
-      lines.append(String(format: "accuracy  %.4f, baseline %.4f (%+.2f points) on %@",
-                          evaluation.planned.accuracy, evaluation.baseline.accuracy,
-                          (evaluation.planned.accuracy - evaluation.baseline.accuracy) * 100,
-                          Formatting.displayPath(evaluation.dataPath)))
+    if let summary = evaluation?.summary, let dataPath = evaluation?.dataPath {
+      let label = summary.name + String(repeating: " ", count: max(1, 10 - summary.name.count))
+      lines.append(label + String(format: "%.4f, baseline %.4f (%+.2f points) on %@", summary.value, summary.baseline, (summary.value - summary.baseline) * 100,
+                          Formatting.displayPath(dataPath)))
     }
     print(lines.joined(separator: "\n"))
   }

@@ -12,6 +12,9 @@ struct BundledAssets {
   /// The test set shared by the bundled classifiers.
   var mnistTestSet: String { root.appendingPathComponent("data/mnist-test.safetensors").path }
 
+  /// The sentences text encoders are evaluated on by default.
+  var sentences: String { root.appendingPathComponent("data/sentences.txt").path }
+
   /// Looks in `$PARE_ASSETS`, then `./assets`, then in each folder above the executable (a
   /// build puts it in `.build/<triple>/<config>/` inside the repository).
   static func locate() throws -> BundledAssets {

@@ -17,8 +17,10 @@ struct Explore: ParsableCommand {
   @Option(help: "Open with this plan applied (pare-plan/1).")
   var plan: String?
 
-  @Option(help: "Evaluation data for live accuracy (default: the bundled test set, for the bundled models).")
-  var data: String?
+  @OptionGroup var evaluationData: EvaluationDataOptions
+
+  @Option(help: "Measure a text encoder on the first N sentences of its data, so that each edit is measured again within a second.")
+  var sentences = 64
 
   @Flag(help: "Let a mouse click select a table row.")
   var mouse = false
@@ -32,12 +34,8 @@ struct Explore: ParsableCommand {
       try initialPlan.validate(against: opened.weights, file: plan)
     }
     let compression = CompressionCache()
-    var evaluator: ClassifierEvaluator?
-    if case .sequential = opened.architecture, let dataPath = data ?? BundledAssets.defaultData(for: path) {
-      evaluator = try ClassifierEvaluator(
-        network: SequentialNetwork(model: opened), weights: opened.weights,
-        dataset: ClassificationDataset(path: dataPath), compression: compression)
-    }
+    guard sentences > 0 else { throw ValidationError("--sentences must be at least 1") }
+    let evaluator = try evaluationData.evaluator(for: opened, modelPath: path, sentenceLimit: sentences, compression: compression)
     let session = try Session(model: opened, initialPlan: initialPlan, evaluator: evaluator, compression: compression)
     let store = SessionStore(model: opened, weightsSHA256: opened.weights.sha256())
     // Everything that can fail on bad input has run: only now take over the terminal.

@@ -5,7 +5,7 @@ import PareFormats
 /// `pare forward MODEL --input F --output OUT`: raw outputs for scripting and cross-checks.
 struct Forward: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run a model (optionally compressed by a plan) on inputs and write its outputs ('logits') as safetensors.")
+    abstract: "Run a model (optionally compressed by a plan) on inputs and write its outputs as safetensors: 'logits' [N, classes] for a classifier, 'embeddings' [N, hidden] f32 for a text encoder.")
 
   @Argument(help: "Model directory.")
   var model: String
@@ -13,20 +13,25 @@ struct Forward: ParsableCommand {
   @Option(help: "A plan file (pare-plan/1) to apply first.")
   var plan: String?
 
-  @Option(help: "Inputs: safetensors with an 'images' tensor [N, ...] ('labels' optional).")
+  @Option(help: "Inputs: for a classifier, safetensors with an 'images' tensor [N, ...] ('labels' optional); for a text encoder, UTF-8 text with one sentence per line (blank lines skipped).")
   var input: String
 
   @Option(help: "Where to write the outputs (.safetensors); written atomically.")
   var output: String
 
   func run() throws {
-    let network = try PlannedModel(modelPath: model, planPath: plan).runnable().planned
-    let samples = try ClassificationDataset(path: input, requireLabels: false)
-    try samples.check(inputShape: network.config.inputShape, classes: network.outputWidth)
-    var noCache: ActivationCache?
-    let logits = try network.outputs(for: samples.images, cache: &noCache)
     var writer = SafetensorsWriter()
-    try writer.add("logits", logits)
+    switch try PlannedModel(modelPath: model, planPath: plan).runnable() {
+    case let .classifier(baseline: _, planned: network):
+      let samples = try ClassificationDataset(path: input, requireLabels: false)
+      try samples.check(inputShape: network.config.inputShape, classes: network.outputWidth)
+      var noCache: ActivationCache?
+      try writer.add("logits", network.outputs(for: samples.images, cache: &noCache))
+    case let .encoder(baseline: _, planned: encoder, tokenizer: tokenizer):
+      let sentences = try SentenceDataset(path: input)
+      var noCache: BertActivationCache?
+      try writer.add("embeddings", encoder.outputs(for: tokenizer.encode(sentences), cache: &noCache))
+    }
     try writer.write(to: output)
   }
 }

@@ -11,6 +11,6 @@ struct Pare: ParsableCommand {
       Models are Hugging Face-style directories (config.json + model.safetensors) or bare \
       .safetensors files (browse only).
       """,
-    subcommands: [Explore.self, Inspect.self, Eval.self, Forward.self, Apply.self, Unpack.self],
+    subcommands: [Explore.self, Inspect.self, Eval.self, Forward.self, Apply.self, Unpack.self, Sensitivity.self, Search.self],
     defaultSubcommand: Explore.self)
 }

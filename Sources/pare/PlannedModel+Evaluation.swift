@@ -2,42 +2,63 @@ import ArgumentParser
 import PareCompression
 import PareEngine
 import PareFormats
+import PareWorkbench
 
-/// A planned model's accuracy on labelled data, without and with the plan: what `eval` prints
+/// A planned model's metric on evaluation data, without and with the plan: what `eval` prints
 /// and `apply` records in plan.json's summary.
-struct PlannedEvaluation {
+enum PlannedEvaluation {
+  /// A classifier on labelled images: accuracy, plus agreement and KL against the baseline.
+  case classification(dataPath: String, baseline: ClassificationMetrics, planned: ClassificationMetrics)
+  /// A text encoder on sentences: fidelity (mean cosine to the baseline's embeddings) and more.
+  case text(dataPath: String, baseline: EmbeddingMetrics, planned: EmbeddingMetrics)
+
   /// The evaluation data file.
-  let dataPath: String
-  /// The uncompressed model's metrics.
-  let baseline: ClassificationMetrics
-  /// The planned model's metrics against the labels and the baseline's logits (the baseline's
-  /// own metrics when no plan was given).
-  let planned: ClassificationMetrics
+  var dataPath: String {
+    switch self {
+    case let .classification(path, _, _), let .text(path, _, _): path
+    }
+  }
 
   /// The metric as a plan summary records it.
   var summary: MetricSummary {
-    MetricSummary(name: "accuracy", baseline: baseline.accuracy, value: planned.accuracy)
+    switch self {
+    case let .classification(_, baseline, planned):
+      MetricSummary(name: "accuracy", baseline: baseline.accuracy, value: planned.accuracy)
+    case let .text(_, baseline, planned):
+      MetricSummary(name: "fidelity", baseline: baseline.fidelity, value: planned.fidelity)
+    }
   }
 }
 
 extension PlannedModel {
-  /// Evaluates the model on `data`, or by default the bundled test set when `modelPath` is a
-  /// bundled model; `comparing` false (no plan given) skips the planned pass. Throws why the
-  /// model cannot run, then that there is no data, then any problem with the data.
-  func evaluate(data: String?, modelPath: String, comparing: Bool) throws -> PlannedEvaluation {
-    let networks = try runnable()
-    guard let dataPath = data ?? BundledAssets.defaultData(for: modelPath) else {
-      throw ValidationError("\(modelPath): no default evaluation data for this model; pass --data FILE (safetensors with 'images' and 'labels')")
+  /// Evaluates the model on the data named in `options`, or by default on the bundled data for
+  /// its kind (the MNIST test set for the bundled classifiers, the bundled sentences for text
+  /// encoders); `comparing` false (no plan given) skips the planned pass. Throws why the model
+  /// cannot run, then that there is no data, then any problem with the data.
+  func evaluate(_ options: EvaluationDataOptions, modelPath: String, comparing: Bool) throws -> PlannedEvaluation {
+    try options.check(fits: model, modelPath: modelPath)
+    switch try runnable() {
+    case let .classifier(baseline: network, planned: planned):
+      guard let dataPath = options.classifierDataPath(modelPath: modelPath) else {
+        throw ValidationError("\(modelPath): no default evaluation data for this model; pass --data FILE (safetensors with 'images' and 'labels')")
+      }
+      let dataset = try ClassificationDataset(path: dataPath)
+      try dataset.check(inputShape: network.config.inputShape, classes: network.outputWidth)
+      var noCache: ActivationCache?
+      let baselineLogits = try network.outputs(for: dataset.images, cache: &noCache)
+      let baseline = ClassificationMetrics(logits: baselineLogits, labels: dataset.labels)
+      let metrics = comparing
+        ? ClassificationMetrics(logits: try planned.outputs(for: dataset.images, cache: &noCache),
+                                labels: dataset.labels, baseline: baselineLogits)
+        : baseline
+      return .classification(dataPath: dataPath, baseline: baseline, planned: metrics)
+    case let .encoder(baseline: encoder, planned: _, tokenizer: tokenizer):
+      let dataset = try options.sentences()
+      let evaluator = try TextEvaluator(
+        encoder: encoder, weights: model.weights, sentences: tokenizer.encode(dataset), pairs: dataset.pairs,
+        compression: compression)
+      let metrics = comparing ? try evaluator.embeddingMetrics(of: applied.plan) : evaluator.baseline
+      return .text(dataPath: dataset.path, baseline: evaluator.baseline, planned: metrics)
     }
-    let dataset = try ClassificationDataset(path: dataPath)
-    try dataset.check(inputShape: networks.baseline.config.inputShape, classes: networks.baseline.outputWidth)
-    var noCache: ActivationCache?
-    let baselineLogits = try networks.baseline.outputs(for: dataset.images, cache: &noCache)
-    let baseline = ClassificationMetrics(logits: baselineLogits, labels: dataset.labels)
-    let planned = comparing
-      ? ClassificationMetrics(logits: try networks.planned.outputs(for: dataset.images, cache: &noCache),
-                              labels: dataset.labels, baseline: baselineLogits)
-      : baseline
-    return PlannedEvaluation(dataPath: dataPath, baseline: baseline, planned: planned)
   }
 }

@@ -8,8 +8,19 @@ struct PlannedModel {
   let model: ModelDirectory
   /// The plan applied (an empty plan when none was given).
   let applied: AppliedPlan
-  /// The uncompressed and the planned network, or why the model cannot run.
-  private let networks: Result<(baseline: SequentialNetwork, planned: SequentialNetwork), any Error>
+  /// The compressed tensors of `applied`, for evaluators to reuse.
+  let compression = CompressionCache()
+
+  /// What the model runs as, uncompressed and with the plan.
+  enum Runnable {
+    /// A `sequential` classifier.
+    case classifier(baseline: SequentialNetwork, planned: SequentialNetwork)
+    /// A `bert` sentence encoder with its tokenizer.
+    case encoder(baseline: BertEncoder, planned: BertEncoder, tokenizer: WordPieceTokenizer)
+  }
+
+  /// The networks to run, or why the model cannot run.
+  private let networks: Result<Runnable, any Error>
 
   /// Opens `modelPath`, reads and validates `planPath` against it (warning on stderr when the
   /// plan was made for other weights), and compresses the planned tensors.
@@ -24,19 +35,22 @@ struct PlannedModel {
           "warning: \(planPath) was made for other weights (sha256 \(recorded.prefix(12))…); applying it anyway\n".utf8))
       }
     }
-    let applied = try AppliedPlan(plan: plan, weights: model.weights)
+    let applied = try AppliedPlan(plan: plan, weights: model.weights, cache: compression)
+    let original = { (name: String) in model.weights.entry(named: name) == nil ? nil : try model.weights.tensor(named: name) }
     networks = Result {
-      let baseline = try SequentialNetwork(model: model)
-      let planned = try baseline.replacingTensors(applied.replacements) { name in
-        model.weights.entry(named: name) == nil ? nil : try model.weights.tensor(named: name)
+      if case .bert = model.architecture {
+        let baseline = try BertEncoder(model: model)
+        return .encoder(baseline: baseline, planned: try baseline.replacingTensors(applied.replacements, original: original),
+                        tokenizer: try WordPieceTokenizer(modelDirectory: modelPath))
       }
-      return (baseline, planned)
+      let baseline = try SequentialNetwork(model: model)
+      return .classifier(baseline: baseline, planned: try baseline.replacingTensors(applied.replacements, original: original))
     }
     (self.model, self.applied) = (model, applied)
   }
 
   /// The networks to run; throws why the model cannot run (a bare weights file, say).
-  func runnable() throws -> (baseline: SequentialNetwork, planned: SequentialNetwork) {
+  func runnable() throws -> Runnable {
     try networks.get()
   }
 }

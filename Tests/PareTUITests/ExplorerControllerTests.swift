@@ -24,13 +24,29 @@ struct ExplorerControllerTests {
     return (ExplorerController(terminal: terminal, session: session, store: store), terminal)
   }
 
-  /// Ticks until the evaluation settles (the real evaluator runs in the background).
+  /// Ticks until the evaluation and the selected tensor's detail settle (both are computed in
+  /// the background).
   func settle(_ controller: ExplorerController) {
     let deadline = Date().addingTimeInterval(10)
+    func busy(_ state: ExplorerState) -> Bool {
+      state.isEvaluating || state.selection.map { state.details[$0] == nil } ?? false
+    }
     repeat {
       controller.handle(.tick)
       Thread.sleep(forTimeInterval: 0.005)
-    } while controller.state.isEvaluating && Date() < deadline
+    } while busy(controller.state) && Date() < deadline
+  }
+
+  @Test func theSelectedTensorsDetailArrivesFromTheBackground() throws {
+    let (controller, _) = try explorer()
+    controller.handle(.key(.down))
+    let name = try #require(controller.state.selection)
+    settle(controller)
+    let detail = try #require(controller.state.details[name])
+    #expect(detail.singularValues?.count == 300)  // fc1.weight is [300, 784]
+    // An edit then shows the compressed part at once, without waiting for the loader.
+    controller.handle(.key(.character("b")))
+    #expect(controller.state.details[name]?.compressed != nil)
   }
 
   @Test func lowerBitsShrinksTheSizeChangesTheMetricAndUndoRestoresEverything() throws {

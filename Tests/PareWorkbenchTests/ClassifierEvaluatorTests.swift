@@ -42,9 +42,9 @@ struct ClassifierEvaluatorTests {
     let (_, evaluator) = try fixture()
     let a = Plan(tensors: ["fc3.weight": spec(4)])
     let b = Plan(tensors: ["fc3.weight": spec(4), "fc2.weight": spec(3)])
-    #expect(evaluator.firstChangedLayer(from: a, to: b) == 3)  // flatten, fc1, relu, fc2
-    #expect(evaluator.firstChangedLayer(from: b, to: a) == 3)
-    #expect(evaluator.firstChangedLayer(from: a, to: a) == nil)
+    #expect(a.firstChangedLayer(to: b, layer: evaluator.network.layerIndex(ofTensor:)) == 3)  // flatten, fc1, relu, fc2
+    #expect(b.firstChangedLayer(to: a, layer: evaluator.network.layerIndex(ofTensor:)) == 3)
+    #expect(a.firstChangedLayer(to: a, layer: evaluator.network.layerIndex(ofTensor:)) == nil)
   }
 
   @Test func aCancelledEvaluationThrowsAndKeepsTheCacheUsable() throws {

@@ -22,6 +22,8 @@ let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(5))
   compressionBenchmarks()
   explorerBenchmarks()
+  searchBenchmarks()
+  bertBenchmarks()
 
   Benchmark("open lenet-300-100") { benchmark in
     for _ in benchmark.scaledIterations {

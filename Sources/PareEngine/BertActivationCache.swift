@@ -1,0 +1,79 @@
+import PareCore
+
+/// The token states entering chosen encoder layers for every batch of a set of sentences, kept
+/// from an earlier pass so that a later pass can restart at layer k instead of the embeddings.
+///
+/// It also keeps the batches (which sentences, how many tokens each: the attention mask), so a
+/// restart runs exactly the batches whose states it holds. Memory: hidden × 4 bytes per token
+/// per restart point.
+public struct BertActivationCache: Sendable {
+  /// Tokens per batch; a cache is only valid for runs with the same budget and sentences.
+  public let tokenBudget: Int
+  /// Layers (1 = `encoder.layer.0`, …) whose inputs are kept.
+  public let restartPoints: Set<Int>
+  /// The batches of the pass that filled the cache.
+  var batches: [BertBatch] = []
+  /// Layer index -> the input of that layer, one tensor per batch.
+  var inputs: [Int: [Tensor]] = [:]
+
+  public init(tokenBudget: Int, restartPoints: Set<Int>) {
+    self.tokenBudget = tokenBudget
+    self.restartPoints = restartPoints
+  }
+
+  /// Whether a pass over `batches` can start at `layer` from this cache.
+  public func canRestart(at layer: Int, batches: [BertBatch]) -> Bool {
+    layer == 0 || (self.batches == batches && inputs[layer]?.count == batches.count)
+  }
+
+  /// Bytes held by the token states.
+  public var byteCount: Int { inputs.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count * 4 } } }
+}
+
+extension BertEncoder {
+  /// The embeddings [sentences, hidden] of token-id sequences (each as the model's tokenizer
+  /// gives it, [CLS] … [SEP]), in the caller's order, computed batch by batch.
+  ///
+  /// Ids are checked first (`BertInputError`). With a `cache`, the pass starts at layer `start`
+  /// from the cached inputs of that layer (when it holds them for these batches, else at 0) and
+  /// refreshes the cached inputs of later restart points, so the cache always describes this
+  /// encoder. `isCancelled` is checked between batches; when it says yes the pass throws
+  /// `CancellationError` and the cache is left as it was.
+  public func outputs(
+    for sentences: [[Int]], from start: Int = 0, cache: inout BertActivationCache?,
+    isCancelled: () -> Bool = { false }
+  ) throws -> Tensor {
+    try check(sentences)
+    let batches = BertBatch.plan(lengths: sentences.map(\.count), tokenBudget: cache?.tokenBudget ?? preferredTokenBudget)
+    let start = (cache?.canRestart(at: start, batches: batches) ?? false) ? start : 0
+    let width = embeddingWidth
+    var refreshed: [Int: [Tensor]] = [:]
+    var result = Tensor(zeros: [sentences.count, width])
+
+    for (b, batch) in batches.enumerated() {
+      if isCancelled() { throw CancellationError() }
+      var x: Tensor
+      if start > 0, let cached = cache?.inputs[start]?[b] {
+        x = cached
+      } else {
+        x = embeddings(sentences, batch: batch)
+      }
+      for index in max(start, 1)..<(layers.count + 1) {
+        if let points = cache?.restartPoints, points.contains(index), index > start || start == 0 {
+          refreshed[index, default: []].append(x)
+        }
+        x = layers[index - 1](x, batch: batch)
+      }
+      let pooled = config.pooling.embeddings(of: x, batch: batch)
+      result.scalars.withUnsafeMutableBufferPointer { out in
+        for (row, index) in batch.indices.enumerated() {
+          for j in 0..<width { out[index * width + j] = pooled.scalars[row * width + j] }
+        }
+      }
+    }
+    // Commit only after every batch ran: a cancelled pass above left `cache` untouched.
+    if start == 0 { cache?.batches = batches }
+    for (layer, inputs) in refreshed { cache?.inputs[layer] = inputs }
+    return result
+  }
+}

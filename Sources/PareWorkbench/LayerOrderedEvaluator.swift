@@ -1,0 +1,14 @@
+/// An evaluator that restarts its forward pass at the first layer a plan changes, and can say
+/// where each tensor sits, so that a sweep can order its plans to share the longest prefix.
+///
+/// Measuring single-tensor plans from the last layer's tensors backwards makes every measurement
+/// restart at its own tensor's layer: the plan before it differs only there and later.
+public protocol LayerOrderedEvaluator: PlanEvaluator {
+  /// Position of the layer that reads `tensor` (larger is later), or nil when no layer does.
+  func layerPosition(ofTensor tensor: String) -> Int?
+}
+
+extension ClassifierEvaluator: LayerOrderedEvaluator {
+  /// The index of the layer owning `tensor` in the sequential network.
+  public func layerPosition(ofTensor tensor: String) -> Int? { network.layerIndex(ofTensor: tensor) }
+}

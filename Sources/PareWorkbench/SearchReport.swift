@@ -1,0 +1,96 @@
+import PareCompression
+
+/// A measured plan as `pare search --json` prints it: size, measured and predicted metric, and
+/// the candidate of each compressed tensor.
+public struct PlanReport: Encodable, Sendable {
+  let compressedBytes: Int
+  let ratio: Double
+  let value: Double
+  let agreement: Double?
+  let meanKL: Double?
+  let predictedValue: Double?
+  let predictedMeanKL: Double?
+  let tensors: [String: Candidate]
+
+  enum CodingKeys: String, CodingKey {
+    case ratio, value, agreement, tensors
+    case compressedBytes = "compressed_bytes", meanKL = "mean_kl"
+    case predictedValue = "predicted_value", predictedMeanKL = "predicted_mean_kl"
+  }
+
+  /// The report of `plan`.
+  public init(_ plan: MeasuredPlan) {
+    (compressedBytes, ratio, tensors) = (plan.compressedBytes, plan.ratio, plan.choices)
+    (value, agreement, meanKL) = (plan.measured.value, plan.measured.agreement, plan.measured.meanKLDivergence)
+    (predictedValue, predictedMeanKL) = (plan.predicted?.value, plan.predicted?.meanKL)
+  }
+}
+
+/// One search as `pare search --target-… --json` prints it: the knapsack's plan, the plan found
+/// after the evolutionary step, and the uniform plan within the same budget.
+public struct SearchReport: Encodable, Sendable {
+  let model: ModelReference
+  let data: DataReference
+  let metric: String
+  let baseline: Double
+  let originalBytes: Int
+  let budgetBytes: Int
+  let allocated: PlanReport
+  let found: PlanReport
+  let uniform: PlanReport?
+  let evaluations: Int
+  let improvements: Int
+
+  enum CodingKeys: String, CodingKey {
+    case model, data, metric, baseline, allocated, found, uniform, evaluations, improvements
+    case originalBytes = "original_bytes", budgetBytes = "budget_bytes"
+  }
+
+  /// The report of `outcome` (a search over `table`) on `model` with `data`.
+  public init(_ outcome: SearchOutcome, uniform: MeasuredPlan?, table: SensitivityTable, model: ModelReference,
+              data: DataReference) {
+    (self.model, self.data, metric, baseline) = (model, data, table.metric, table.baseline)
+    (originalBytes, budgetBytes) = (outcome.found.originalBytes, outcome.budget)
+    (allocated, found, self.uniform) = (PlanReport(outcome.allocated), PlanReport(outcome.found), uniform.map(PlanReport.init))
+    (evaluations, improvements) = (outcome.evaluations, outcome.improvements)
+  }
+}
+
+/// A Pareto frontier as `pare search --frontier --json` prints it.
+public struct FrontierReport: Encodable, Sendable {
+  /// One ratio of the ladder.
+  public struct Point: Encodable, Sendable {
+    let targetRatio: Double
+    let budgetBytes: Int
+    let searched: PlanReport
+    let uniform: PlanReport?
+
+    enum CodingKeys: String, CodingKey {
+      case searched, uniform
+      case targetRatio = "target_ratio", budgetBytes = "budget_bytes"
+    }
+  }
+
+  let model: ModelReference
+  let data: DataReference
+  let metric: String
+  let baseline: Double
+  let originalBytes: Int
+  let points: [Point]
+  let unreachable: [Double]
+
+  enum CodingKeys: String, CodingKey {
+    case model, data, metric, baseline, points, unreachable
+    case originalBytes = "original_bytes"
+  }
+
+  /// The report of `frontier` on `model` with `data`.
+  public init(_ frontier: ParetoFrontier, model: ModelReference, data: DataReference) {
+    (self.model, self.data, metric, baseline) = (model, data, frontier.metric, frontier.baseline)
+    (originalBytes, unreachable) = (frontier.originalBytes, frontier.unreachable)
+    points = frontier.points.map {
+      Point(targetRatio: $0.targetRatio, budgetBytes: $0.budget, searched: PlanReport($0.searched),
+            uniform: $0.uniform.map(PlanReport.init))
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import PareFormats
+
+/// Sensitivity cells kept on disk, so a second run (or the explorer) reuses them: one file per
+/// candidate, under a folder named by the model's weights and the evaluation data.
+///
+/// The folder is `$PARE_CACHE_DIR/sensitivity/` when that variable is set, else
+/// `$XDG_CACHE_HOME/pare/sensitivity/` (default `~/.cache/pare/sensitivity/`), then
+/// `<model sha256>-<data sha256>-<metric>/` (16 hex digits of each hash). Changing the weights or
+/// the data changes the folder, so stale cells are never read. Files are written atomically once a
+/// candidate has been measured on every tensor: an interrupted sweep leaves complete files only.
+public struct SensitivityCache: Sendable {
+  /// The format tag of every cache file.
+  static let formatTag = "pare-sensitivity/1"
+
+  /// The folder holding this model's and data's cells.
+  public let directory: String
+  private let modelSHA256: String
+  private let dataSHA256: String
+  private let metric: String
+
+  /// The cache for the weights hashing to `modelSHA256`, evaluated on data hashing to
+  /// `dataSHA256` with `metric`, under `environment`'s cache folder.
+  public init(modelSHA256: String, dataSHA256: String, metric: String,
+              environment: [String: String] = ProcessInfo.processInfo.environment) {
+    (self.modelSHA256, self.dataSHA256, self.metric) = (modelSHA256, dataSHA256, metric)
+    directory = "\(Self.root(environment: environment))/sensitivity/"
+      + "\(modelSHA256.prefix(16))-\(dataSHA256.prefix(16))-\(metric)"
+  }
+
+  /// Pare's cache folder: `$PARE_CACHE_DIR`, else `$XDG_CACHE_HOME/pare`, else `~/.cache/pare`.
+  public static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    func nonEmpty(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
+    if let explicit = nonEmpty("PARE_CACHE_DIR") { return explicit }
+    let home = nonEmpty("HOME") ?? NSHomeDirectory()
+    return "\(nonEmpty("XDG_CACHE_HOME") ?? "\(home)/.cache")/pare"
+  }
+
+  /// The file holding `candidate`'s cells.
+  public func path(of candidate: Candidate) -> String {
+    let name = candidate.description.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "-")
+    return "\(directory)/\(name).json"
+  }
+
+  /// The cached cells of `candidate` for `tensors`, in that order; nil when the file is missing,
+  /// unreadable, made for other weights, data or metric, or lacks one of the tensors.
+  public func load(_ candidate: Candidate, tensors: [String]) -> [SensitivityCell]? {
+    guard let data = FileManager.default.contents(atPath: path(of: candidate)),
+          let file = try? JSONDecoder().decode(File.self, from: data),
+          file.format == Self.formatTag, file.modelSHA256 == modelSHA256, file.dataSHA256 == dataSHA256,
+          file.metric == metric, file.candidate == candidate
+    else { return nil }
+    let byTensor = Dictionary(file.cells.map { ($0.tensor, $0) }) { first, _ in first }
+    let cells = tensors.compactMap { byTensor[$0] }
+    return cells.count == tensors.count && cells.allSatisfy({ $0.candidate == candidate }) ? cells : nil
+  }
+
+  /// Writes `candidate`'s cells atomically, creating the folder when missing.
+  public func save(_ candidate: Candidate, cells: [SensitivityCell]) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let file = File(format: Self.formatTag, modelSHA256: modelSHA256, dataSHA256: dataSHA256, metric: metric,
+                    candidate: candidate, cells: cells)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    try AtomicFile.write([Array(try encoder.encode(file))], to: path(of: candidate))
+  }
+
+  private struct File: Codable {
+    let format: String
+    let modelSHA256: String
+    let dataSHA256: String
+    let metric: String
+    let candidate: Candidate
+    let cells: [SensitivityCell]
+
+    enum CodingKeys: String, CodingKey {
+      case format, metric, candidate, cells
+      case modelSHA256 = "model_sha256", dataSHA256 = "data_sha256"
+    }
+  }
+}

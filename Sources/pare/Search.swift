@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import PareCompression
+import PareFormats
+import PareWorkbench
+
+/// `pare search MODEL --target-ratio X | --target-bytes N | --frontier`: a plan for a size budget,
+/// chosen from the sensitivity table and refined by measurement.
+struct Search: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Find the plan that loses the least within a size budget, or the best plans for a ladder of ratios.",
+    discussion: """
+      The sensitivity table of the candidates (measured, or read from the cache as `pare \
+      sensitivity` does) predicts each choice's loss: its KL divergence from the uncompressed \
+      model for classifiers, else its metric drop. One candidate or none per tensor is chosen to \
+      minimise the summed predicted loss within the budget (a multiple-choice knapsack, solved \
+      exactly by dynamic programming over bytes), the plan is measured, then refined by an \
+      evolutionary search: a few tensors' choices are mutated, and a child is kept only when it \
+      fits the budget and measures better (a lower KL divergence for classifiers, whose labels \
+      the search never uses; a higher metric otherwise). The budget \
+      counts the whole model: tensors the search does not compress (biases) stay as stored.
+
+      --frontier searches each ratio of --ratios and keeps, for each, the best plan measured \
+      within its budget; it prints a table and a plot, and --svg writes the plot as SVG. The \
+      uniform plan (the same int bit-width per channel on every matrix, the most bits that fit) \
+      is measured beside each result. The search is seeded (--seed), so runs repeat.
+      """)
+
+  @Argument(help: "Model directory.")
+  var model: String
+
+  @OptionGroup var evaluationData: EvaluationDataOptions
+
+  @Option(help: "Budget as a compression ratio of the whole model, e.g. 8 (original size / 8).")
+  var targetRatio: Double?
+
+  @Option(help: "Budget in bytes for the whole model.")
+  var targetBytes: Int?
+
+  @Flag(help: "Search every ratio of --ratios and print the Pareto frontier.")
+  var frontier = false
+
+  @Option(help: "Ratios for --frontier, comma-separated.")
+  var ratios = "2,4,8,16,32"
+
+  @Option(help: "Leave out candidates whose own metric drop exceeds D (0.01 is one point); fail when the plan found drops more.")
+  var maxDrop: Double?
+
+  @Option(help: "Candidates to choose from, as for `pare sensitivity` ('search' is a larger default set).")
+  var candidates = "search"
+
+  @Option(help: "Plans the evolutionary step measures at most, per budget.")
+  var evaluations = 100
+
+  @Option(help: "Seed of the evolutionary step.")
+  var seed: UInt64 = 1
+
+  @Option(help: "Write the plan here (pare-plan/1, with the model's sha256 and a summary); with --frontier, a directory receiving one plan per ratio.")
+  var output: String?
+
+  @Option(help: "With --frontier: also write the plot as an SVG file.")
+  var svg: String?
+
+  @Flag(help: "Print JSON instead of text.")
+  var json = false
+
+  func validate() throws {
+    guard [targetRatio != nil, targetBytes != nil, frontier].filter({ $0 }).count == 1 else {
+      throw ValidationError("give exactly one of --target-ratio, --target-bytes and --frontier")
+    }
+    if let targetRatio, !(targetRatio > 0 && targetRatio.isFinite) { throw ValidationError("--target-ratio must be above 0") }
+    if let targetBytes, targetBytes < 1 { throw ValidationError("--target-bytes must be at least 1") }
+    if svg != nil && !frontier { throw ValidationError("--svg needs --frontier") }
+    guard evaluations >= 0 else { throw ValidationError("--evaluations must be at least 0") }
+    _ = try ladder()
+  }
+
+  func run() throws {
+    let list = try Candidate.parseList(candidates)
+    try Interrupt.run { isCancelled in
+      let setup = try SweepSetup(modelPath: model, options: evaluationData)
+      let table = try setup.sensitivity(list, isCancelled: isCancelled).table
+      let search = PlanSearch(table: table, weights: setup.model.weights, evaluator: setup.evaluator,
+                              compression: setup.compression)
+      let options = PlanSearch.Options(evaluations: evaluations, seed: seed, maxDrop: maxDrop)
+      if frontier {
+        try runFrontier(search, options: options, setup: setup, isCancelled: isCancelled)
+      } else {
+        try runOne(search, options: options, setup: setup, isCancelled: isCancelled)
+      }
+    }
+  }
+
+  private func runOne(_ search: PlanSearch, options: PlanSearch.Options, setup: SweepSetup,
+                      isCancelled: @escaping @Sendable () -> Bool) throws {
+    let budget = targetBytes ?? Int((Double(search.originalBytes) / (targetRatio ?? 1)).rounded(.down))
+    var bar = ProgressBar(label: "search")
+    let outcome: SearchOutcome
+    do {
+      outcome = try search.run(budget: budget, options: options, isCancelled: isCancelled) {
+        bar.update($0, of: evaluations, detail: "evaluations")
+      }
+    } catch let error as SearchError {
+      throw ModelError(file: model, error.message)
+    }
+    bar.finish()
+    let uniform = try UniformPlan.best(within: budget, search: search, isCancelled: isCancelled)
+    if let maxDrop, search.table.baseline - outcome.found.measured.value > maxDrop {
+      throw ModelError(file: model, String(
+        format: "no plan within %d bytes keeps the %@ drop within %g (the best found drops %.4f); raise the budget or --max-drop",
+        budget, search.table.metric, maxDrop, search.table.baseline - outcome.found.measured.value))
+    }
+    var written: String?
+    if let output {
+      try write(outcome.found, setup: setup, to: output)
+      written = output
+    }
+    if json {
+      print(try Formatting.json(SearchReport(outcome, uniform: uniform, table: search.table,
+                                             model: setup.modelReference, data: setup.data)))
+    } else {
+      print(SearchText.one(outcome, uniform: uniform, table: search.table, setup: setup, written: written))
+    }
+  }
+
+  private func runFrontier(_ search: PlanSearch, options: PlanSearch.Options, setup: SweepSetup,
+                           isCancelled: @escaping @Sendable () -> Bool) throws {
+    let ratios = try ladder()
+    var bar = ProgressBar(label: "frontier")
+    bar.update(0, of: ratios.count, detail: "ratios searched")
+    let frontier = try ParetoFrontier(search: search, ratios: ratios, options: options, isCancelled: isCancelled) {
+      bar.update($0, of: $1, detail: "ratios searched")
+    }
+    bar.finish()
+    let plot = FrontierPlot(frontier: frontier, title: setup.model.name)
+    if let svg { try AtomicFile.write(plot.svg(), to: svg) }
+    var written: [String] = []
+    if let output {
+      try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+      for point in frontier.points {
+        let path = URL(fileURLWithPath: output).appendingPathComponent("\(SearchText.ratio(point.targetRatio))x.json").path
+        try write(point.searched, setup: setup, to: path)
+        written.append(path)
+      }
+    }
+    if json {
+      print(try Formatting.json(FrontierReport(frontier, model: setup.modelReference, data: setup.data)))
+    } else {
+      print(SearchText.frontier(frontier, plot: plot, setup: setup, written: written + (svg.map { [$0] } ?? [])))
+    }
+  }
+
+  /// `--ratios` as numbers above 0.
+  private func ladder() throws -> [Double] {
+    let values = ratios.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0).isFinite }) else {
+      throw ValidationError("--ratios must be numbers above 0 separated by commas, e.g. 2,4,8,16,32")
+    }
+    return values.compactMap { $0 }
+  }
+
+  private func write(_ plan: MeasuredPlan, setup: SweepSetup, to path: String) throws {
+    try AtomicFile.write([Array(plan.fileContents(model: setup.modelReference).jsonData())], to: path)
+  }
+}

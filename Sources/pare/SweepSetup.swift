@@ -1,0 +1,62 @@
+import ArgumentParser
+import PareCompression
+import PareFormats
+import PareWorkbench
+
+/// What `sensitivity` and `search` share: the model, an evaluator on its evaluation data (any
+/// kind `EvaluationDataOptions` builds), and the sensitivity sweep, cached on disk.
+struct SweepSetup {
+  /// The model as given on the command line.
+  let modelPath: String
+  /// The opened model.
+  let model: ModelDirectory
+  /// The model with the sha256 of its weights, as plan files record it.
+  let modelReference: ModelReference
+  /// The evaluation data with its sha256.
+  let data: DataReference
+  /// Measures plans.
+  let evaluator: any LayerOrderedEvaluator
+  /// The evaluator's compressed tensors, shared with the sweep and the search.
+  let compression = CompressionCache()
+
+  /// Opens `modelPath` and its evaluator on the data `options` names (or the bundled data).
+  init(modelPath: String, options: EvaluationDataOptions) throws {
+    let model = try ModelDirectory.open(modelPath)
+    guard let evaluator = try options.evaluator(for: model, modelPath: modelPath, compression: compression),
+          let dataPath = try options.dataPath(for: model, modelPath: modelPath)
+    else {
+      throw ValidationError("\(modelPath): nothing to measure this model on; pass --data FILE (classifiers) or --text FILE (text encoders)")
+    }
+    (self.modelPath, self.model, self.evaluator) = (modelPath, model, evaluator)
+    modelReference = ModelReference(path: modelPath, sha256: model.weights.sha256())
+    data = try DataReference(path: dataPath)
+  }
+
+  /// The sensitivity table for `candidates`, measuring only what the disk cache lacks, with a
+  /// progress bar on stderr. Returns the table and how many cells were measured now.
+  func sensitivity(_ candidates: [Candidate], isCancelled: @escaping @Sendable () -> Bool) throws
+    -> (table: SensitivityTable, measured: Int, cache: SensitivityCache) {
+    let metric = try evaluator.evaluate(Plan(), isCancelled: isCancelled).name
+    let cache = SensitivityCache(modelSHA256: modelReference.sha256 ?? "", dataSHA256: data.sha256, metric: metric)
+    let analysis = SensitivityAnalysis(weights: model.weights, evaluator: evaluator, compression: compression, cache: cache)
+    var bar = ProgressBar(label: "sensitivity")
+    defer { bar.finish() }
+    var measured = 0
+    let table = try analysis.run(candidates: candidates, progress: { step in
+      measured = step.completed
+      bar.update(step.completed, of: step.total, detail: "\(step.tensor) \(step.candidate)")
+    }, isCancelled: isCancelled)
+    return (table, measured, cache)
+  }
+}
+
+extension EvaluationDataOptions {
+  /// The data file `evaluator(for:modelPath:compression:)` measures `model` on, nil when none.
+  func dataPath(for model: ModelDirectory, modelPath: String) throws -> String? {
+    switch model.architecture {
+    case .sequential: data ?? BundledAssets.defaultData(for: modelPath)
+    case .bert: try text ?? BundledAssets.locate().sentences
+    case .unsupported, nil: nil
+    }
+  }
+}

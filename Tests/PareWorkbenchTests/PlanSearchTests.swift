@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import PareCompression
+@testable import PareFormats
+@testable import PareWorkbench
+
+/// The search on the bundled lenet-300-100, with a few candidates (debug builds are slow).
+@Suite(.serialized)
+struct PlanSearchTests {
+  static let candidates = try! Candidate.parseList("int2,int3,int4,int8,prune90+int4,rank/8+int8")
+
+  func search() throws -> PlanSearch {
+    let (model, evaluator) = try ClassifierEvaluatorTests().fixture()
+    let compression = CompressionCache()
+    let table = try SensitivityAnalysis(weights: model.weights, evaluator: evaluator, compression: compression, cache: nil)
+      .run(candidates: Self.candidates)
+    return PlanSearch(table: table, weights: model.weights, evaluator: evaluator, compression: compression)
+  }
+
+  @Test func theSearchedPlanFitsAndIsNoWorseThanTheKnapsacks() throws {
+    let search = try search()
+    #expect(search.originalBytes == 266_610 * 4)
+    let budget = search.originalBytes / 8
+    let outcome = try search.run(budget: budget, options: .init(evaluations: 15, seed: 1))
+    for plan in [outcome.allocated, outcome.found] {
+      #expect(plan.compressedBytes <= budget && plan.ratio >= 8)
+      // The sizes the knapsack added up are the applied plan's: biases as stored, tensors by cell.
+      let cells = plan.choices.map { search.table.cell($0.key, $0.value)! }
+      let untouched = search.table.tensors.filter { plan.choices[$0.name] == nil }.reduce(0) { $0 + $1.bytes }
+      #expect(plan.compressedBytes == 1640 + untouched + cells.reduce(0) { $0 + $1.bytes })
+      #expect(plan.predicted == Prediction(cells: cells, baseline: 0.945))
+    }
+    #expect(!EvolutionarySearch.isBetter(outcome.allocated.measured, than: outcome.found.measured))
+    #expect(outcome.evaluations <= 15)
+    // The plan file form: the model reference and the summary.
+    let file = outcome.found.fileContents(model: ModelReference(path: "m", sha256: "s"))
+    #expect(file.summary?.compressedBytes == outcome.found.compressedBytes)
+    #expect(file.summary?.metric?.value == outcome.found.measured.value)
+    #expect(try JSONDecoder().decode(Plan.self, from: file.jsonData()) == file)
+  }
+
+  @Test func aBudgetBelowTheSmallestPlanIsRefused() throws {
+    let search = try search()
+    #expect { try search.run(budget: 10_000) } throws: { error in
+      (error as? SearchError)?.message.contains("below the smallest plan") ?? false
+    }
+  }
+
+  @Test func theUniformPlanIsTheMostBitsThatFit() throws {
+    let search = try search()
+    // int4 per channel: 266,200 values x 4 bits + 410 f16 scales + 1,640 bytes of biases.
+    let int4 = 133_100 + 820 + 1640
+    #expect(try UniformPlan.best(within: int4, search: search)?.choices["fc1.weight"]?.description == "int4")
+    #expect(try UniformPlan.best(within: int4 - 1, search: search)?.choices["fc1.weight"]?.description == "int3")
+    #expect(try UniformPlan.best(within: 50_000, search: search) == nil)
+  }
+
+  @Test func theFrontierIsMonotoneAndPlots() throws {
+    let search = try search()
+    let frontier = try ParetoFrontier(search: search, ratios: [4, 8, 64], options: .init(evaluations: 5))
+    #expect(frontier.points.map(\.targetRatio) == [4, 8])
+    #expect(frontier.unreachable == [64])
+    for point in frontier.points { #expect(point.searched.compressedBytes <= point.budget) }
+    #expect(!EvolutionarySearch.isBetter(frontier.points[1].searched.measured, than: frontier.points[0].searched.measured))
+    let plot = FrontierPlot(frontier: frontier, title: "lenet-300-100")
+    let text = plot.text(width: 40, height: 10)
+    #expect(text.contains("*") && text.contains("+") && text.contains("4x") && text.contains("accuracy"))
+    #expect(text.split(separator: "\n").allSatisfy { $0.count <= 60 })
+    let svg = plot.svg()
+    #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+    #expect(svg.components(separatedBy: "<circle").count - 1 == 2 + 1 + frontier.points.compactMap(\.uniform).count + 3)
+  }
+}
