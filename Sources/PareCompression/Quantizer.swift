@@ -11,7 +11,20 @@ public struct QuantizedTensor: Sendable, Equatable {
   /// The stored symbol per element: `int` q (symmetric: -qmax...qmax; asymmetric: 0...2^bits-1),
   /// `codebook` centroid index, FP8 byte, FP16/BF16 bit pattern. Pruned entries hold the code of
   /// 0 (the zero-point for asymmetric int, 0 otherwise); only kept entries are ever stored.
-  public let codes: [Int32]
+  ///
+  /// Built on demand (packing, entropy): the tensor keeps one byte per element, or none for
+  /// FP16/BF16 whose codes are the bit patterns of `values`, so a session holding every tensor
+  /// of a model compressed costs 5 bytes per parameter rather than 8.
+  public var codes: [Int32] {
+    switch spec.scheme {
+    case .fp16: values.map { Int32(FloatConversion.f16Bits($0)) }
+    case .bf16: values.map { Int32(FloatConversion.bf16Bits($0)) }
+    case .int where spec.symmetric: codeBytes.map { Int32(Int8(bitPattern: $0)) }
+    case .int, .codebook, .fp8E4M3, .fp8E5M2: codeBytes.map { Int32($0) }
+    }
+  }
+  /// `codes` as bytes (two's complement for symmetric int); empty for FP16/BF16.
+  let codeBytes: [UInt8]
   /// Per-group scale (exactly representable in f16); empty for fp16, bf16 and codebook.
   public let scales: [Float]
   /// Per-group zero-point, asymmetric `int` only.
@@ -39,7 +52,8 @@ public enum Quantizer {
   ) -> QuantizedTensor {
     let layout = GroupLayout(rows: rows, columns: columns, granularity: spec.granularity, groupSize: spec.groupSize)
     var out = [Float](repeating: 0, count: values.count)
-    var codes = [Int32](repeating: 0, count: values.count)
+    let isHalfWidth = spec.scheme == .fp16 || spec.scheme == .bf16
+    var codes = [UInt8](repeating: 0, count: isHalfWidth ? 0 : values.count)
     var scales: [Float] = [], zeroPoints: [Int32] = [], codebooks: [Float] = []
     let bits = spec.bits ?? 8
 
@@ -47,7 +61,6 @@ public enum Quantizer {
     case .fp16, .bf16:
       for i in values.indices {
         let pattern = spec.scheme == .fp16 ? FloatConversion.f16Bits(values[i]) : FloatConversion.bf16Bits(values[i])
-        codes[i] = Int32(pattern)
         out[i] = spec.scheme == .fp16 ? FloatConversion.float(f16Bits: pattern) : FloatConversion.float(bf16Bits: pattern)
       }
     case .fp8E4M3, .fp8E5M2:
@@ -58,7 +71,7 @@ public enum Quantizer {
         scales.append(scale)
         for i in range {
           let q = format.round(values[i] / scale)
-          codes[i] = Int32(format.bits(of: q))
+          codes[i] = format.bits(of: q)
           out[i] = q * scale
         }
       }
@@ -72,7 +85,7 @@ public enum Quantizer {
           // `+ 0` turns a rounded -0 into +0: q is an integer code, so w' = 0 · scale = +0, which
           // is also what a packed model's code 0 decodes to (bit-exact unpacking).
           let q = min(max((values[i] / scale).rounded(.toNearestOrEven), -qmax), qmax) + 0
-          codes[i] = Int32(q)
+          codes[i] = UInt8(bitPattern: Int8(q))
           out[i] = q * scale
         }
       }
@@ -88,7 +101,7 @@ public enum Quantizer {
         zeroPoints.append(Int32(zero))
         for i in range {
           let q = min(max((values[i] / scale).rounded(.toNearestOrEven) + zero, 0), levels)
-          codes[i] = Int32(q)
+          codes[i] = UInt8(q)
           out[i] = (q - zero) * scale
         }
       }
@@ -99,12 +112,12 @@ public enum Quantizer {
         let fit = KMeans.fit(members.map { values[$0] }, clusters: 1 << bits)
         codebooks += fit.centroids
         for (k, i) in members.enumerated() {
-          codes[i] = Int32(fit.assignment[k])
+          codes[i] = UInt8(fit.assignment[k])
           out[i] = fit.centroids[fit.assignment[k]]
         }
       }
     }
-    return QuantizedTensor(spec: spec, layout: layout, values: out, codes: codes, scales: scales,
+    return QuantizedTensor(spec: spec, layout: layout, values: out, codeBytes: codes, scales: scales,
                            zeroPoints: zeroPoints, codebooks: codebooks)
   }
 

@@ -31,6 +31,18 @@ final class MappedFile: @unchecked Sendable {
     bytes = UnsafeRawBufferPointer(start: address, count: size)
   }
 
+  /// Lets the kernel drop the pages behind `range` from this process's memory; touching them
+  /// again reads them back from the page cache. A decoded tensor is a copy, and keeping its
+  /// mapped bytes resident as well would double a model's footprint (90 MB for MiniLM).
+  func release(_ range: Range<Int>) {
+    guard let base = bytes.baseAddress, !range.isEmpty else { return }
+    let page = max(1, sysconf(Int32(_SC_PAGESIZE)))
+    let start = range.lowerBound / page * page
+    let end = min(bytes.count, (range.upperBound + page - 1) / page * page)
+    guard end > start else { return }
+    madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+  }
+
   deinit {
     if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
   }

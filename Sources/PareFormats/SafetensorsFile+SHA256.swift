@@ -5,8 +5,17 @@ import Foundation
 // libc: Fuzz/run.sh compiles it standalone, without SwiftPM or swift-crypto.
 extension SafetensorsFile {
   /// SHA-256 of the whole file, lowercase hex: identifies the exact weights a plan was made for.
+  /// Hashed in 8 MB chunks whose pages are released as it goes, so hashing a large model does
+  /// not leave it all resident.
   public func sha256() -> String {
-    hexDigest(SHA256.hash(data: mapping.bytes))
+    var hasher = SHA256()
+    let chunk = 8 << 20
+    for start in stride(from: 0, to: mapping.bytes.count, by: chunk) {
+      let range = start..<min(start + chunk, mapping.bytes.count)
+      hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: mapping.bytes[range]))
+      mapping.release(range)
+    }
+    return hexDigest(hasher.finalize())
   }
 }
 

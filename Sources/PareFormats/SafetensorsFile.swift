@@ -37,9 +37,11 @@ public final class SafetensorsFile: Sendable {
     index[name].map { header.entries[$0] }
   }
 
-  /// The tensor `name` decoded to Float32.
+  /// The tensor `name` decoded to Float32. The mapped bytes are released afterwards: the caller
+  /// holds the decoded copy.
   public func tensor(named name: String) throws(SafetensorsError) -> Tensor {
     guard let entry = entry(named: name) else { throw SafetensorsError(file: path, tensor: name, .notFound) }
+    defer { mapping.release((dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)) }
     return withRawBytes(of: entry) { raw in
       // Cannot fail: the header's validation guarantees the byte count matches dtype and shape.
       (try? Tensor(decoding: raw, dtype: entry.dtype, shape: entry.shape)) ?? Tensor(zeros: entry.shape)

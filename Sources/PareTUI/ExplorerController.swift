@@ -159,8 +159,8 @@ public final class ExplorerController {
       detailLoader.request(name)
       return
     }
-    guard let tensor = try? session.model.weights.tensor(named: name) else { return }
-    state.details[name] = original.compressed(by: session.applied.compressed[name], original: tensor)
+    let weights = session.model.weights
+    state.details[name] = original.compressed(by: session.applied.compressed[name]) { try? weights.tensor(named: name) }
   }
 
   /// Takes the details the background loader finished and shows the selected one.

@@ -26,22 +26,24 @@ extension TensorDetail {
       storage: nil, relativeMSE: nil)
   }
 
-  /// This (untouched) detail with the plan's `compressed` form of `tensor` added; the same
-  /// detail when there is none. O(n), no sorting.
-  public func compressed(by compressed: CompressedTensor?, original tensor: Tensor) -> TensorDetail {
+  /// This (untouched) detail with the plan's `compressed` form of a tensor added; the same
+  /// detail when there is none. `original` gives the tensor's values, read only for a magnitude
+  /// pruning threshold (decoding a large tensor on every edit would double its memory for
+  /// nothing). O(n), no sorting.
+  public func compressed(by compressed: CompressedTensor?, original: () -> Tensor?) -> TensorDetail {
     guard let compressed else { return self }
     var detail = self
     let values = compressed.values.scalars
     detail.compressed = TensorStatistics(values)
     detail.compressedCounts = Histogram(values: values, edges: histogramEdges).counts
     detail.gridLevels = compressed.quantized.map(Self.gridLevels) ?? []
-    if compressed.spec.prune?.method == .magnitude, let kept = compressed.kept {
+    if compressed.spec.prune?.method == .magnitude, let kept = compressed.kept, let tensor = original() {
       detail.pruneThreshold = zip(tensor.scalars, kept).filter(\.1).map { abs($0.0) }.min()
     }
     if let lowrank = compressed.spec.lowrank {
       detail.rank = compressed.factors?.rank ?? singularValues.map { LowRank.rank(for: lowrank, singularValues: $0) }
     }
-    detail.rowZeroFractions = Self.rowZeroFractions(values, tensor.matrixShape)
+    detail.rowZeroFractions = Self.rowZeroFractions(values, compressed.values.matrixShape)
     detail.storage = compressed.storage
     detail.relativeMSE = compressed.error.relativeMSE
     return detail

@@ -24,12 +24,12 @@ struct TensorDetailTests {
     let base = TensorDetail(original: tensor, singularValues: nil)
     let spec = CompressionSpec(prune: .magnitude(0.5), quantize: QuantizeSpec(bits: 2))
     let compressed = try Compressor.compress(tensor, dtype: .f32, spec: spec)
-    let detail = base.compressed(by: compressed, original: tensor)
+    let detail = base.compressed(by: compressed) { tensor }
     #expect(detail.gridLevels == [-8, 0, 8])
     #expect(detail.pruneThreshold == 2)
     #expect(detail.compressedCounts?.reduce(0, +) == 8)
     #expect(detail.storage == compressed.storage)
     #expect(detail.original == base.original && detail.originalCounts == base.originalCounts)
-    #expect(base.compressed(by: nil, original: tensor) == base)
+    #expect(base.compressed(by: nil) { tensor } == base)
   }
 }
