@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the explorer: runs the real `pare` in tmux on the bundled lenet-300-100,
-# presses keys, reads the screen with capture-pane and checks what a user would see.
+# then on a tiny BERT sentence encoder, presses keys, reads the screen with capture-pane and
+# checks what a user would see.
 # Usage: Tests/e2e/explorer.sh [PATH_TO_PARE]   (default: .build/debug/pare)
 set -euo pipefail
 
@@ -110,6 +111,24 @@ check "q asks before losing an unexported plan" wait_for "[Qq]uit" 5
 tmux send-keys -t "$session" y
 for _ in $(seq 50); do [ -s "$work/exit-code" ] && break; sleep 0.2; done
 check "pare exits with status 0" test "$(cat "$work/exit-code" 2>/dev/null)" = "0"
+
+# A text encoder: the tiny random BERT of the engine's tests, measured on the bundled sentences.
+tmux kill-session -t "$session" 2>/dev/null || true
+rm -f "$work/exit-code"
+tmux -u new-session -d -s "$session" -x 120 -y 40 \
+  "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_ASSETS='$root/assets' '$pare' '$root/Tests/PareEngineTests/Fixtures/tiny-bert'; echo \$? > '$work/exit-code'; sleep 30"
+check "a BERT model opens with its tensors" wait_for "1/40 *$" 30
+check "its fidelity is measured" wait_for "fidelity 1\.0000" 30
+settle
+# Select the word embeddings (the sixth row, as in the file) and take them to 2 bits.
+tmux send-keys -t "$session" j j j j j b b b b b b b
+settle
+check "2-bit word embeddings lower the fidelity" wait_for "fidelity 0\.[0-9]{4}" 10
+tmux send-keys -t "$session" x
+settle
+tmux send-keys -t "$session" q y
+for _ in $(seq 50); do [ -s "$work/exit-code" ] && break; sleep 0.2; done
+check "pare exits with status 0 on a BERT model too" test "$(cat "$work/exit-code" 2>/dev/null)" = "0"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
