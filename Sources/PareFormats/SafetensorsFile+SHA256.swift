@@ -19,6 +19,12 @@ extension SafetensorsFile {
   }
 }
 
+/// SHA-256 of `data` as lowercase hex: how Pare identifies weights, evaluation data and
+/// session files.
+public func sha256Hex(of data: some DataProtocol) -> String {
+  hexDigest(SHA256.hash(data: data))
+}
+
 /// A digest as lowercase hex.
 func hexDigest(_ digest: SHA256.Digest) -> String {
   digest.map { String(format: "%02x", $0) }.joined()

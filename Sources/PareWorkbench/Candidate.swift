@@ -17,7 +17,7 @@ import PareCore
 /// | --- | --- |
 /// | `int`B | int B-bit (2...8) symmetric, per channel |
 /// | `cb`B | codebook of 2^B centroids (2...8), one per tensor |
-/// | `fp8`, `fp16`, `bf16` | float formats (FP8 is E4M3, scaled per channel) |
+/// | `fp8`, `fp8e5m2`, `fp16`, `bf16` | float formats (FP8 E4M3 or E5M2, scaled per channel) |
 /// | suffix `t`, `c`, `g`N | granularity of the step before it: tensor, channel, groups of N (`int4g64`, `cb4c`) |
 /// | `prune`P | magnitude pruning of P% of the tensor (0 < P < 100) |
 /// | N`:`M | N:M pruning (`2:4`) |

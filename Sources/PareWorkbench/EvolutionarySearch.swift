@@ -1,3 +1,4 @@
+import PareCore
 /// Refines a per-tensor choice by measurement, in the spirit of EvoPress: mutate a few tensors'
 /// choices, measure the child, keep it only when it fits the budget and measures better.
 ///
@@ -99,20 +100,5 @@ public struct EvolutionarySearch: Sendable {
 
   private func total(_ choice: [Int]) -> Int {
     zip(sizes, choice).reduce(0) { $0 + $1.0[$1.1] }
-  }
-}
-
-/// SplitMix64: a small, fast generator whose sequence depends only on the seed.
-struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -42,9 +42,6 @@ public struct Prediction: Sendable, Equatable {
   /// The sum of the chosen cells' KL divergences (nil when the metric has none).
   public let meanKL: Double?
 
-  /// A prediction from its parts.
-  public init(value: Double, meanKL: Double?) { (self.value, self.meanKL) = (value, meanKL) }
-
   /// The prediction for `cells` chosen together, on a model whose metric is `baseline`.
   public init(cells: [SensitivityCell], baseline: Double) {
     value = baseline + cells.reduce(0) { $0 + ($1.value - baseline) }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PareCompression
 import PareFormats
@@ -17,8 +16,7 @@ public struct SessionStore: Sendable {
     let home = environment["HOME"] ?? NSHomeDirectory()
     let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/.local/state"
     let absolute = URL(fileURLWithPath: model.path).standardizedFileURL.path
-    let key = SHA256.hash(data: Data("\(absolute)\n\(weightsSHA256)".utf8)).prefix(12)
-      .map { String(format: "%02x", $0) }.joined()
+    let key = sha256Hex(of: Data("\(absolute)\n\(weightsSHA256)".utf8)).prefix(24)
     path = "\(state)/pare/sessions/\(model.name)-\(key).json"
   }
 

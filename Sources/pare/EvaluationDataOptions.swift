@@ -4,8 +4,8 @@ import PareEngine
 import PareFormats
 import PareWorkbench
 
-/// `--data F` (classifiers) and `--text F` (text encoders): the evaluation data options that
-/// `eval`, `apply`, the explorer and the search commands share.
+/// `--data F` (classifiers), `--text F` and `--sentences N` (text encoders): the evaluation data
+/// options that `eval`, `apply`, the explorer and the search commands share.
 struct EvaluationDataOptions: ParsableArguments {
   @Option(help: "Evaluation data for a classifier: safetensors with 'images' and 'labels' (default: the bundled test set, for the bundled models).")
   var data: String?
@@ -13,14 +13,25 @@ struct EvaluationDataOptions: ParsableArguments {
   @Option(help: "Evaluation data for a text encoder: UTF-8, one sentence per line, or 'sentence1<TAB>sentence2<TAB>score' lines (default: the bundled assets/data/sentences.txt).")
   var text: String?
 
+  @Option(help: ArgumentHelp(
+    "Measure a text encoder on the first N sentences of its data (whole pairs for a pair file).",
+    discussion: "Default: 64 in the explorer, sensitivity and search, so that each measurement takes well under a second; every sentence in eval and apply."))
+  var sentences: Int?
+
+  /// Sentences a text encoder is measured on in the explorer, sensitivity and search unless
+  /// `--sentences` says otherwise: few enough that an edit's fidelity is back within a second
+  /// and a sweep's hundreds of measurements take minutes, not hours.
+  static let interactiveSentenceLimit = 64
+
   /// Whether the user named data explicitly (then it must work).
   var isExplicit: Bool { data != nil || text != nil }
 
   /// Throws when the data named is not the kind `model` (opened from `modelPath`) runs on.
   func check(fits model: ModelDirectory, modelPath: String) throws {
+    if let sentences, sentences < 1 { throw ValidationError("--sentences must be at least 1") }
     switch model.architecture {
-    case .sequential where text != nil:
-      throw ModelError(file: modelPath, "a classifier: evaluate it with --data FILE (safetensors with 'images' and 'labels'), not --text")
+    case .sequential where text != nil || sentences != nil:
+      throw ModelError(file: modelPath, "a classifier: evaluate it with --data FILE (safetensors with 'images' and 'labels'), not --text or --sentences")
     case .bert where data != nil:
       throw ModelError(file: modelPath, "a text encoder: evaluate it with --text FILE (one sentence per line), not --data")
     case let .unsupported(modelType) where isExplicit:
@@ -32,31 +43,36 @@ struct EvaluationDataOptions: ParsableArguments {
     }
   }
 
-  /// A classifier's data: `--data`, else the bundled test set for the bundled models, else nil.
-  func classifierDataPath(modelPath: String) -> String? {
-    data ?? BundledAssets.defaultData(for: modelPath)
+  /// The data file `model` is measured on: `--data` or the bundled test set (bundled
+  /// classifiers only), `--text` or the bundled sentences (text encoders); nil when there is none.
+  func dataPath(for model: ModelDirectory, modelPath: String) throws -> String? {
+    switch model.architecture {
+    case .sequential: data ?? BundledAssets.defaultData(for: modelPath)
+    case .bert: try text ?? BundledAssets.locate().sentences
+    case .unsupported, nil: nil
+    }
   }
 
-  /// A text encoder's sentences: `--text`, else the bundled sentences.
-  func sentences() throws -> SentenceDataset {
-    try SentenceDataset(path: text ?? BundledAssets.locate().sentences)
+  /// The sentences a text encoder is measured on: the data file's first `--sentences` (else
+  /// `defaultLimit`, else all) sentences.
+  func sentences(at path: String, defaultLimit: Int?) throws -> SentenceDataset {
+    let all = try SentenceDataset(path: path)
+    return (sentences ?? defaultLimit).map(all.prefix) ?? all
   }
 
-  /// The evaluator that measures plans on `model` (opened from `modelPath`): a classifier on
-  /// its data, a text encoder on the first `sentenceLimit` of its sentences. Nil when the model
-  /// cannot run, or is a classifier with no data named and none bundled; throws when the data
-  /// named does not fit the model.
-  func evaluator(for model: ModelDirectory, modelPath: String, sentenceLimit: Int? = nil,
+  /// The evaluator that measures plans on `model` (opened from `modelPath`), on the data of
+  /// `dataPath(for:modelPath:)` (a text encoder on `sentences(at:defaultLimit:)` of it). Nil when
+  /// there is no data or the model cannot run; throws when the data named does not fit the model.
+  func evaluator(for model: ModelDirectory, modelPath: String, defaultSentenceLimit: Int? = nil,
                  compression: CompressionCache) throws -> (any LayerOrderedEvaluator)? {
     try check(fits: model, modelPath: modelPath)
+    guard let path = try dataPath(for: model, modelPath: modelPath) else { return nil }
     switch model.architecture {
     case .sequential:
-      guard let dataPath = classifierDataPath(modelPath: modelPath) else { return nil }
       return try ClassifierEvaluator(network: SequentialNetwork(model: model), weights: model.weights,
-                                     dataset: ClassificationDataset(path: dataPath), compression: compression)
+                                     dataset: ClassificationDataset(path: path), compression: compression)
     case .bert:
-      var sentences = try sentences()
-      if let sentenceLimit { sentences = sentences.prefix(sentenceLimit) }
+      let sentences = try sentences(at: path, defaultLimit: defaultSentenceLimit)
       let tokenizer = try WordPieceTokenizer(modelDirectory: modelPath)
       return try TextEvaluator(encoder: BertEncoder(model: model), weights: model.weights,
                                sentences: tokenizer.encode(sentences), pairs: sentences.pairs, compression: compression)

@@ -19,9 +19,6 @@ struct Explore: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
-  @Option(help: "Measure a text encoder on the first N sentences of its data, so that each edit is measured again within a second.")
-  var sentences = 64
-
   @Flag(help: "Let a mouse click select a table row.")
   var mouse = false
 
@@ -34,8 +31,8 @@ struct Explore: ParsableCommand {
       try initialPlan.validate(against: opened.weights, file: plan)
     }
     let compression = CompressionCache()
-    guard sentences > 0 else { throw ValidationError("--sentences must be at least 1") }
-    let evaluator = try evaluationData.evaluator(for: opened, modelPath: path, sentenceLimit: sentences, compression: compression)
+    let evaluator = try evaluationData.evaluator(
+      for: opened, modelPath: path, defaultSentenceLimit: EvaluationDataOptions.interactiveSentenceLimit, compression: compression)
     let session = try Session(model: opened, initialPlan: initialPlan, evaluator: evaluator, compression: compression)
     let store = SessionStore(model: opened, weightsSHA256: opened.weights.sha256())
     // Everything that can fail on bad input has run: only now take over the terminal.

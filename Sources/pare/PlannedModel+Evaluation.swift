@@ -39,7 +39,7 @@ extension PlannedModel {
     try options.check(fits: model, modelPath: modelPath)
     switch try runnable() {
     case let .classifier(baseline: network, planned: planned):
-      guard let dataPath = options.classifierDataPath(modelPath: modelPath) else {
+      guard let dataPath = try options.dataPath(for: model, modelPath: modelPath) else {
         throw ValidationError("\(modelPath): no default evaluation data for this model; pass --data FILE (safetensors with 'images' and 'labels')")
       }
       let dataset = try ClassificationDataset(path: dataPath)
@@ -53,7 +53,8 @@ extension PlannedModel {
         : baseline
       return .classification(dataPath: dataPath, baseline: baseline, planned: metrics)
     case let .encoder(baseline: encoder, planned: _, tokenizer: tokenizer):
-      let dataset = try options.sentences()
+      guard let dataPath = try options.dataPath(for: model, modelPath: modelPath) else { throw ModelError(file: modelPath, "no sentences to evaluate on; pass --text FILE") }
+      let dataset = try options.sentences(at: dataPath, defaultLimit: nil)
       let evaluator = try TextEvaluator(
         encoder: encoder, weights: model.weights, sentences: tokenizer.encode(dataset), pairs: dataset.pairs,
         compression: compression)

@@ -41,7 +41,7 @@ struct Search: ParsableCommand {
   var frontier = false
 
   @Option(help: "Ratios for --frontier, comma-separated.")
-  var ratios = "2,4,8,16,32"
+  var ratios = ParetoFrontier.defaultRatios.map(SearchText.ratio).joined(separator: ",")
 
   @Option(help: "Leave out candidates whose own metric drop exceeds D (0.01 is one point); fail when the plan found drops more.")
   var maxDrop: Double?

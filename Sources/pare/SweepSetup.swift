@@ -22,14 +22,16 @@ struct SweepSetup {
   /// Opens `modelPath` and its evaluator on the data `options` names (or the bundled data).
   init(modelPath: String, options: EvaluationDataOptions) throws {
     let model = try ModelDirectory.open(modelPath)
-    guard let evaluator = try options.evaluator(for: model, modelPath: modelPath, compression: compression),
+    guard let evaluator = try options.evaluator(for: model, modelPath: modelPath, defaultSentenceLimit: EvaluationDataOptions.interactiveSentenceLimit,
+                                                compression: compression),
           let dataPath = try options.dataPath(for: model, modelPath: modelPath)
     else {
       throw ValidationError("\(modelPath): nothing to measure this model on; pass --data FILE (classifiers) or --text FILE (text encoders)")
     }
     (self.modelPath, self.model, self.evaluator) = (modelPath, model, evaluator)
     modelReference = ModelReference(path: modelPath, sha256: model.weights.sha256())
-    data = try DataReference(path: dataPath)
+    let limit = if case .bert = model.architecture { options.sentences ?? EvaluationDataOptions.interactiveSentenceLimit } else { Int?.none }
+    data = try DataReference(path: dataPath, sentenceLimit: limit)
   }
 
   /// The sensitivity table for `candidates`, measuring only what the disk cache lacks, with a
@@ -47,16 +49,5 @@ struct SweepSetup {
       bar.update(step.completed, of: step.total, detail: "\(step.tensor) \(step.candidate)")
     }, isCancelled: isCancelled)
     return (table, measured, cache)
-  }
-}
-
-extension EvaluationDataOptions {
-  /// The data file `evaluator(for:modelPath:compression:)` measures `model` on, nil when none.
-  func dataPath(for model: ModelDirectory, modelPath: String) throws -> String? {
-    switch model.architecture {
-    case .sequential: data ?? BundledAssets.defaultData(for: modelPath)
-    case .bert: try text ?? BundledAssets.locate().sentences
-    case .unsupported, nil: nil
-    }
   }
 }

@@ -1,19 +1,13 @@
 import PareCore
 
-/// SplitMix64: a tiny deterministic generator, so every random-input test is reproducible.
-/// Shared by the test targets (as swift-collections shares `_CollectionsTestSupport`).
+/// PareCore's SplitMix64 with helpers for random test inputs, so every random-input test is
+/// reproducible. Shared by the test targets (as swift-collections shares `_CollectionsTestSupport`).
 public struct SeededGenerator: RandomNumberGenerator {
-  private var state: UInt64
+  private var source: SplitMix64
 
-  public init(seed: UInt64) { state = seed }
+  public init(seed: UInt64) { source = SplitMix64(seed: seed) }
 
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  public mutating func next() -> UInt64 { source.next() }
 
   /// `count` values uniform in [-1, 1] times `magnitude`, none exactly zero.
   public mutating func values(_ count: Int, magnitude: Float = 1) -> [Float] {
