@@ -19,8 +19,8 @@ The forward pass is Hugging Face's BertModel written out in numpy float32, one s
 time (no padding, so no attention mask), followed by sentence-transformers' pooling and
 normalisation. It shares no code with Pare: safetensors are read by a small header parser here
 and text is tokenized by the `tokenizers` package. Only numpy, `tokenizers` and the standard
-library are used; the tiny model's weights come from a fixed seed and BLAS runs single-threaded
-while writing fixtures, so two runs on one machine write identical files.
+library are used; the tiny model's weights come from a fixed seed and BLAS runs single-threaded,
+so two runs on one machine write identical files.
 """
 
 import argparse
@@ -32,10 +32,15 @@ import sys
 import time
 from pathlib import Path
 
-if __name__ == "__main__" and "--bench" not in sys.argv[1:]:
-    # Before numpy loads: OpenBLAS's float32 sums depend on its thread count, which would tie
-    # the fixtures to the machine. The benchmark keeps numpy's default threads (its best time).
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+if __name__ == "__main__":
+    # Before numpy loads. OpenBLAS's float32 sums depend on its thread count, which would tie
+    # the fixtures to the machine. One sentence at a time the matrices are small, so one thread
+    # is also numpy's best time here (on a busy 2-core machine OpenBLAS's spinning threads made
+    # it 10-30x slower); set OPENBLAS_NUM_THREADS to time `--bench` with another count.
+    if "--bench" in sys.argv[1:]:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    else:
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import numpy as np
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
@@ -101,11 +106,11 @@ SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 # ---------------------------------------------------------------------------------------------
 # safetensors
 
-DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
+DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
 
 def read_safetensors(path):
-    """All tensors of a safetensors file as numpy arrays (float tensors as float32)."""
+    """All tensors of a safetensors file (F32, F16 or I64) as numpy arrays, floats as float32."""
     raw = Path(path).read_bytes()
     (length,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8:8 + length])
@@ -115,12 +120,7 @@ def read_safetensors(path):
         if name == "__metadata__":
             continue
         begin, end = entry["data_offsets"]
-        if entry["dtype"] == "BF16":
-            bits = np.frombuffer(data[begin:end], dtype=np.uint16).astype(np.uint32) << 16
-            array = bits.view(np.float32)
-        else:
-            array = np.frombuffer(data[begin:end], dtype=DTYPES[entry["dtype"]])
-        array = array.reshape(entry["shape"])
+        array = np.frombuffer(data[begin:end], dtype=DTYPES[entry["dtype"]]).reshape(entry["shape"])
         tensors[name] = array.astype(np.float32) if array.dtype.kind == "f" else array
     return tensors
 
@@ -376,7 +376,8 @@ def bench(count):
     for sequence in ids:
         encode(model, sequence)
     done = time.perf_counter()
-    print(f"{count} sentences from {source}, {sum(map(len, ids))} tokens")
+    threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    print(f"{count} sentences from {source}, {sum(map(len, ids))} tokens, OPENBLAS_NUM_THREADS={threads}")
     print(f"tokenize: {tokenized - start:.3f} s")
     print(f"numpy forward (embed {count} sentences): {done - tokenized:.3f} s")
 

@@ -3,27 +3,28 @@ import PareCore
 /// The token states entering chosen encoder layers for every batch of a set of sentences, kept
 /// from an earlier pass so that a later pass can restart at layer k instead of the embeddings.
 ///
-/// It also keeps the batches (which sentences, how many tokens each: the attention mask), so a
-/// restart runs exactly the batches whose states it holds. Memory: hidden × 4 bytes per token
+/// It also keeps the token ids it was filled from, so that a pass over other sentences starts
+/// over instead of reusing states that do not belong to them. Memory: hidden × 4 bytes per token
 /// per restart point.
 public struct BertActivationCache: Sendable {
   /// Tokens per batch; a cache is only valid for runs with the same budget and sentences.
   public let tokenBudget: Int
   /// Layers (1 = `encoder.layer.0`, …) whose inputs are kept.
   public let restartPoints: Set<Int>
-  /// The batches of the pass that filled the cache.
-  var batches: [BertBatch] = []
+  /// The sentences of the pass that filled the cache (with `tokenBudget`, they fix its batches).
+  var sentences: [[Int]] = []
   /// Layer index -> the input of that layer, one tensor per batch.
   var inputs: [Int: [Tensor]] = [:]
 
+  /// An empty cache for passes batched by `tokenBudget` that keeps the inputs of `restartPoints`.
   public init(tokenBudget: Int, restartPoints: Set<Int>) {
     self.tokenBudget = tokenBudget
     self.restartPoints = restartPoints
   }
 
-  /// Whether a pass over `batches` can start at `layer` from this cache.
-  public func canRestart(at layer: Int, batches: [BertBatch]) -> Bool {
-    layer == 0 || (self.batches == batches && inputs[layer]?.count == batches.count)
+  /// Whether a pass over `sentences` can start at `layer` from this cache.
+  public func canRestart(at layer: Int, for sentences: [[Int]]) -> Bool {
+    layer == 0 || (inputs[layer] != nil && self.sentences == sentences)
   }
 
   /// Bytes held by the token states.
@@ -35,7 +36,7 @@ extension BertEncoder {
   /// gives it, [CLS] … [SEP]), in the caller's order, computed batch by batch.
   ///
   /// Ids are checked first (`BertInputError`). With a `cache`, the pass starts at layer `start`
-  /// from the cached inputs of that layer (when it holds them for these batches, else at 0) and
+  /// from the cached inputs of that layer (when it holds them for these sentences, else at 0) and
   /// refreshes the cached inputs of later restart points, so the cache always describes this
   /// encoder. `isCancelled` is checked between batches; when it says yes the pass throws
   /// `CancellationError` and the cache is left as it was.
@@ -45,7 +46,7 @@ extension BertEncoder {
   ) throws -> Tensor {
     try check(sentences)
     let batches = BertBatch.plan(lengths: sentences.map(\.count), tokenBudget: cache?.tokenBudget ?? preferredTokenBudget)
-    let start = (cache?.canRestart(at: start, batches: batches) ?? false) ? start : 0
+    let start = (cache?.canRestart(at: start, for: sentences) ?? false) ? start : 0
     let width = embeddingWidth
     var refreshed: [Int: [Tensor]] = [:]
     var result = Tensor(zeros: [sentences.count, width])
@@ -56,7 +57,7 @@ extension BertEncoder {
       if start > 0, let cached = cache?.inputs[start]?[b] {
         x = cached
       } else {
-        x = embeddings(sentences, batch: batch)
+        x = try embeddings(sentences, batch: batch)
       }
       for index in max(start, 1)..<(layers.count + 1) {
         if let points = cache?.restartPoints, points.contains(index), index > start || start == 0 {
@@ -72,7 +73,7 @@ extension BertEncoder {
       }
     }
     // Commit only after every batch ran: a cancelled pass above left `cache` untouched.
-    if start == 0 { cache?.batches = batches }
+    if start == 0 { cache?.sentences = sentences }
     for (layer, inputs) in refreshed { cache?.inputs[layer] = inputs }
     return result
   }

@@ -17,21 +17,29 @@ public struct BertEncoder: Sendable {
   /// Builds every part, reading its tensors through `tensor` (the model's weights, or a
   /// compressed overlay of them); a missing tensor throws naming it.
   public init(config: BertConfig, tensor: (String) throws -> Tensor?) throws {
+    try self.init(config: config, words: nil, tensor: tensor)
+  }
+
+  /// Builds every part; the word embeddings are `words` when given (else read through `tensor`).
+  private init(config: BertConfig, words: EmbeddingTable?, tensor: (String) throws -> Tensor?) throws {
     let built = try withoutActuallyEscaping(tensor) { tensor in
-      let source = BertTensors(replacements: [:], original: tensor)
-      return (try source.embeddings(config), try (0..<config.numHiddenLayers).map { try source.layer($0, config) })
+      let source = BertTensors(config: config, replacements: [:], original: tensor)
+      return (try source.embeddings(unreplacedWords: words), try (0..<config.numHiddenLayers).map { try source.layer($0) })
     }
     self.init(config: config, embeddings: built.0, layers: built.1)
   }
 
-  /// The encoder of an opened model directory; throws for other architectures.
+  /// The encoder of an opened model directory; throws for other architectures. The word
+  /// embeddings stay in the mapped file, read row by row as batches need them.
   public init(model: ModelDirectory) throws {
     guard case let .bert(config) = model.architecture else {
       throw ModelError(file: model.path, model.architecture == nil
         ? "a bare .safetensors file has no architecture to run; open a model directory with config.json"
         : "not a BERT model (config.json's model_type is not \"bert\")")
     }
-    try self.init(config: config) { name in
+    let words = "embeddings.word_embeddings.weight"
+    let stored = model.weights.entry(named: words).map { EmbeddingTable.stored(model.weights, name: words, shape: $0.shape) }
+    try self.init(config: config, words: stored) { name in
       model.weights.entry(named: name) == nil ? nil : try model.weights.tensor(named: name)
     }
   }
@@ -46,23 +54,19 @@ public struct BertEncoder: Sendable {
   public func replacingTensors(_ replacements: [String: TensorReplacement], original: (String) throws -> Tensor?) throws -> BertEncoder {
     let changed = Set(replacements.keys.compactMap(layerIndex(ofTensor:)))
     return try withoutActuallyEscaping(original) { original in
-      let source = BertTensors(replacements: replacements, original: original)
+      let source = BertTensors(config: config, replacements: replacements, original: original)
       return BertEncoder(
-        config: config,
-        embeddings: changed.contains(0) ? try source.embeddings(config) : embeddings,
-        layers: try layers.indices.map { changed.contains($0 + 1) ? try source.layer($0, config) : layers[$0] })
+        config: config, embeddings: changed.contains(0) ? try source.embeddings(unreplacedWords: embeddings.words) : embeddings,
+        layers: try layers.indices.map { changed.contains($0 + 1) ? try source.layer($0) : layers[$0] })
     }
   }
 
   /// The layer index (0 embeddings, k for `encoder.layer.(k-1)`) of the part that reads tensor
   /// `name`, or nil when the encoder does not read it (the pooler, `embeddings.position_ids`).
   public func layerIndex(ofTensor name: String) -> Int? {
-    if name.hasPrefix("embeddings.") {
-      return name == "embeddings.position_ids" ? nil : 0
-    }
-    let prefix = "encoder.layer."
-    guard name.hasPrefix(prefix), let dot = name.dropFirst(prefix.count).firstIndex(of: "."),
-          let layer = Int(name[name.index(name.startIndex, offsetBy: prefix.count)..<dot]),
+    let parts = name.split(separator: ".", maxSplits: 3)
+    if parts.first == "embeddings" { return name == "embeddings.position_ids" ? nil : 0 }
+    guard parts.count == 4, parts[0] == "encoder", parts[1] == "layer", let layer = Int(parts[2]),
           layers.indices.contains(layer) else { return nil }
     return layer + 1
   }
@@ -104,6 +108,7 @@ public enum BertInputError: Error, Equatable, CustomStringConvertible {
   /// Sentence `index` has an id outside the vocabulary at `position`.
   case unknownToken(index: Int, position: Int, id: Int, vocabSize: Int)
 
+  /// One line saying which sentence is at fault and what to do.
   public var description: String {
     switch self {
     case let .emptySentence(index):
@@ -116,45 +121,69 @@ public enum BertInputError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-/// Where an encoder's parts read their tensors: the replacements first, then the original weights.
+/// Where an encoder's parts read their tensors: the replacements first, then the original
+/// weights, each checked against the shape the config expects.
 private struct BertTensors {
+  let config: BertConfig
   let replacements: [String: TensorReplacement]
   let original: (String) throws -> Tensor?
+  private let shapes: [String: [Int]]
+
+  init(config: BertConfig, replacements: [String: TensorReplacement], original: @escaping (String) throws -> Tensor?) {
+    (self.config, self.replacements, self.original) = (config, replacements, original)
+    shapes = Dictionary(config.tensorShapes.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
+  }
 
   func callAsFunction(_ name: String) throws -> Tensor {
     guard let tensor = try replacements[name]?.dense ?? original(name) else {
-      throw ModelError(file: "model.safetensors", "tensor '\(name)' is missing; open the model through ModelDirectory to check its tensors first")
+      throw ModelError(file: "model.safetensors", "tensor '\(name)' is missing; open the model with ModelDirectory, which checks every tensor")
     }
+    try expect(name, tensor.shape, shapes[name] ?? tensor.shape)
     return tensor
+  }
+
+  private func expect(_ name: String, _ shape: [Int], _ expected: [Int]) throws {
+    guard shape == expected else {
+      throw ModelError(file: "model.safetensors", "tensor '\(name)' has shape \(shape), expected \(expected) from config.json")
+    }
   }
 
   /// `PREFIX.weight` and `PREFIX.bias` as a linear layer, two GEMMs when the weight is factored.
   func linear(_ prefix: String) throws -> any Layer {
     let bias = try self("\(prefix).bias")
-    if case let .factored(a, b, _)? = replacements["\(prefix).weight"] { return FactoredLinear(a: a, b: b, bias: bias) }
-    return Linear(weight: try self("\(prefix).weight"), bias: bias)
+    guard case let .factored(a, b, _)? = replacements["\(prefix).weight"] else {
+      return Linear(weight: try self("\(prefix).weight"), bias: bias)
+    }
+    let name = "\(prefix).weight", shape = shapes[name] ?? [a.shape[0], b.shape.last ?? 0]
+    guard a.rank == 2, b.rank == 2, a.shape[1] == b.shape[0] else {
+      throw ModelError(file: "model.safetensors", "factors of '\(name)' have shapes \(a.shape) and \(b.shape), which do not multiply")
+    }
+    try expect(name, [a.shape[0], b.shape[1]], shape)
+    return FactoredLinear(a: a, b: b, bias: bias)
   }
 
-  func layerNorm(_ prefix: String, eps: Float) throws -> LayerNorm {
-    LayerNorm(weight: try self("\(prefix).weight"), bias: try self("\(prefix).bias"), eps: eps)
+  func layerNorm(_ prefix: String) throws -> LayerNorm {
+    LayerNorm(weight: try self("\(prefix).weight"), bias: try self("\(prefix).bias"), eps: config.layerNormEps)
   }
 
-  func embeddings(_ config: BertConfig) throws -> BertEmbeddings {
-    BertEmbeddings(
-      words: try self("embeddings.word_embeddings.weight"), positions: try self("embeddings.position_embeddings.weight"),
-      tokenTypes: try self("embeddings.token_type_embeddings.weight"),
-      norm: try layerNorm("embeddings.LayerNorm", eps: config.layerNormEps))
+  /// The embeddings; the word table is `unreplacedWords` unless a replacement names it.
+  func embeddings(unreplacedWords: EmbeddingTable?) throws -> BertEmbeddings {
+    let name = "embeddings.word_embeddings.weight"
+    let words = if replacements[name] == nil, let unreplacedWords { unreplacedWords } else { EmbeddingTable.decoded(try self(name)) }
+    return BertEmbeddings(
+      words: words, positions: try self("embeddings.position_embeddings.weight"),
+      tokenTypes: try self("embeddings.token_type_embeddings.weight"), norm: try layerNorm("embeddings.LayerNorm"))
   }
 
-  func layer(_ index: Int, _ config: BertConfig) throws -> BertLayer {
+  func layer(_ index: Int) throws -> BertLayer {
     let p = "encoder.layer.\(index)"
     let attention = SelfAttention(
       query: try linear("\(p).attention.self.query"), key: try linear("\(p).attention.self.key"),
       value: try linear("\(p).attention.self.value"), output: try linear("\(p).attention.output.dense"),
       heads: config.numAttentionHeads)
     return BertLayer(
-      attention: attention, attentionNorm: try layerNorm("\(p).attention.output.LayerNorm", eps: config.layerNormEps),
+      attention: attention, attentionNorm: try layerNorm("\(p).attention.output.LayerNorm"),
       intermediate: try linear("\(p).intermediate.dense"), output: try linear("\(p).output.dense"),
-      outputNorm: try layerNorm("\(p).output.LayerNorm", eps: config.layerNormEps))
+      outputNorm: try layerNorm("\(p).output.LayerNorm"))
   }
 }

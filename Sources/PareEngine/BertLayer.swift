@@ -16,6 +16,7 @@ public struct BertLayer: Sendable {
   /// The feed-forward nonlinearity: BERT's exact (erf) GELU.
   private let activation = Activation(.gelu)
 
+  /// A layer from its parts; the GELU is implied.
   public init(attention: SelfAttention, attentionNorm: LayerNorm, intermediate: any Layer, output: any Layer, outputNorm: LayerNorm) {
     (self.attention, self.attentionNorm, self.intermediate, self.output, self.outputNorm) =
       (attention, attentionNorm, intermediate, output, outputNorm)

@@ -10,10 +10,12 @@ public struct LayerNorm: Layer {
   /// Added to the variance before the square root.
   public let eps: Float
 
+  /// A LayerNorm over `weight.count` features.
   public init(weight: Tensor, bias: Tensor, eps: Float) {
     (self.weight, self.bias, self.eps) = (weight, bias, eps)
   }
 
+  /// Every row of `input` [rows, features] normalized, in its storage.
   public func forward(_ input: consuming Tensor) -> Tensor {
     var output = input
     normalize(&output)

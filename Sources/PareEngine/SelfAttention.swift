@@ -17,6 +17,7 @@ public struct SelfAttention: Sendable {
   /// Number of heads; each sees `hidden / heads` features of the projections.
   public let heads: Int
 
+  /// Attention from its four projections (`Linear`, or `FactoredLinear` under a plan).
   public init(query: any Layer, key: any Layer, value: any Layer, output: any Layer, heads: Int) {
     (self.query, self.key, self.value, self.output, self.heads) = (query, key, value, output, heads)
   }

@@ -38,6 +38,7 @@ public struct BertConfig: Sendable, Equatable, Decodable {
     case layerNormEps = "layer_norm_eps", hiddenAct = "hidden_act", positionEmbeddingType = "position_embedding_type"
   }
 
+  /// Decodes config.json, refusing a `hidden_act` other than "gelu" and relative positions.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     vocabSize = try c.decode(Int.self, forKey: .vocabSize)

@@ -135,10 +135,16 @@ struct BertEncoderTests {
       #expect(try edited.outputs(for: sentences, from: layer, cache: &restartCache) == fresh, "\(name)")
       #expect(fresh != full)
     }
-    // Different sentences do not match the cached batches: the pass starts over at layer 0.
-    let others = Array(sentences.dropFirst())
-    var fromScratch: BertActivationCache? = BertActivationCache(tokenBudget: 64, restartPoints: [])
-    #expect(try encoder.outputs(for: others, from: 2, cache: &cache) == encoder.outputs(for: others, cache: &fromScratch))
+    // Other sentences, even of the same lengths, are not what the cache holds: the pass starts
+    // over at layer 0.
+    var sameLengths = sentences
+    sameLengths[3][1] += 1
+    for others in [Array(sentences.dropFirst()), sameLengths] {
+      #expect(cache?.canRestart(at: 2, for: others) == false)
+      var fromScratch: BertActivationCache? = BertActivationCache(tokenBudget: 64, restartPoints: [])
+      var restartCache = cache
+      #expect(try encoder.outputs(for: others, from: 2, cache: &restartCache) == encoder.outputs(for: others, cache: &fromScratch))
+    }
   }
 
   @Test func factoredWeightsRunAsTwoGEMMsAndEmbeddingsUseTheProduct() throws {
@@ -158,6 +164,25 @@ struct BertEncoderTests {
     #expect(isClose(try edited.outputs(for: sentences, cache: &none), before, tolerance: 1e-5))
   }
 
+  @Test func missingOrMisshapenTensorsAreRefused() throws {
+    let (encoder, model) = try tiny()
+    let name = "encoder.layer.0.output.dense.weight"
+    let missing = try #require(throws: ModelError.self) {
+      try BertEncoder(config: encoder.config) { $0 == name ? nil : try original(model)($0) }
+    }
+    #expect(missing.message.hasPrefix("tensor '\(name)' is missing"))
+    let misshapen = try #require(throws: ModelError.self) {
+      try encoder.replacingTensors([name: .dense(Tensor(zeros: [32, 32]))], original: original(model))
+    }
+    #expect(misshapen.message == "tensor '\(name)' has shape [32, 32], expected [32, 64] from config.json")
+    let factors = try #require(throws: ModelError.self) {
+      try encoder.replacingTensors(
+        [name: .factored(a: Tensor(zeros: [32, 4]), b: Tensor(zeros: [5, 64]), product: Tensor(zeros: [32, 64]))],
+        original: original(model))
+    }
+    #expect(factors.message.contains("do not multiply"))
+  }
+
   @Test func cancellationLeavesTheCacheConsistent() throws {
     let (encoder, _) = try tiny()
     let sentences = try sentences()
@@ -167,8 +192,7 @@ struct BertEncoderTests {
       try encoder.outputs(for: sentences, cache: &cache) { batches += 1; return batches > 3 }
     }
     #expect(cache?.byteCount == 0)
-    let planned = BertBatch.plan(lengths: sentences.map(\.count), tokenBudget: 32)
-    #expect(cache?.canRestart(at: 2, batches: planned) == false)
+    #expect(cache?.canRestart(at: 2, for: sentences) == false)
   }
 
   @Test func unrunnableIdsAreRefusedBeforeAnyWork() throws {

@@ -55,6 +55,13 @@ struct BertReferenceTests {
     try expectMatches(model: Self.miniLM, reference: "minilm-reference.json", tolerance: 1e-5)
   }
 
+  /// Text to ids: Pare's tokenizer on the fixture's tokenizer files gives the reference's ids.
+  @Test func tokenizerGivesTheReferenceIds() throws {
+    let reference = try Self.reference("tiny-bert.reference.json")
+    let tokenizer = try WordPieceTokenizer(modelDirectory: Self.tinyModel)
+    #expect(reference.sentences.map { tokenizer.encode($0).map(Int.init) } == reference.ids)
+  }
+
   @Test func tinyBertOpensWithItsSentenceTransformersFiles() throws {
     let model = try ModelDirectory.open(Self.tinyModel)
     guard case let .bert(config) = model.architecture else {

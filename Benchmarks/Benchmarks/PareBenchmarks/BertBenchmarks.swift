@@ -1,23 +1,33 @@
 import Benchmark
 import Foundation
+import PareCompression
 import PareEngine
 import PareFormats
+import PareWorkbench
 
 let miniLM = repositoryRoot.appendingPathComponent(".models/all-MiniLM-L6-v2").path
 
-/// all-MiniLM-L6-v2 and 256 token-id sequences: the fixture sentences of
-/// scripts/reference_embeddings.py repeated, which its `--bench 256` embeds when there is no
-/// assets/data/sentences.txt (compare the two for Pare's speed against numpy).
+/// all-MiniLM-L6-v2 and the token ids of `count` sentences: those `scripts/reference_embeddings.py
+/// --bench` embeds (assets/data/sentences.txt, else the fixture sentences, repeated to `count`),
+/// so the two timings compare Pare with numpy on the same work.
 struct SentenceEncodingFixture {
   let encoder: BertEncoder
   let sentences: [[Int]]
 
   init(count: Int) throws {
-    struct Reference: Decodable { let ids: [[Int]] }
-    let fixture = repositoryRoot.appendingPathComponent("Tests/PareEngineTests/Fixtures/minilm-reference.json")
-    let ids = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: fixture)).ids
     encoder = try BertEncoder(model: ModelDirectory.open(miniLM))
-    sentences = (0..<count).map { ids[$0 % ids.count] }
+    let text = repositoryRoot.appendingPathComponent("assets/data/sentences.txt")
+    let pool: [[Int]]
+    if let contents = try? String(contentsOf: text, encoding: .utf8) {
+      let tokenizer = try WordPieceTokenizer(modelDirectory: miniLM)
+      pool = contents.split(whereSeparator: \.isNewline).filter { !$0.allSatisfy(\.isWhitespace) }
+        .map { tokenizer.encode(String($0)).map(Int.init) }
+    } else {
+      struct Reference: Decodable { let ids: [[Int]] }
+      let fixture = repositoryRoot.appendingPathComponent("Tests/PareEngineTests/Fixtures/minilm-reference.json")
+      pool = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: fixture)).ids
+    }
+    sentences = (0..<count).map { pool[$0 % pool.count] }
   }
 }
 
@@ -30,5 +40,36 @@ func bertBenchmarks() {
     blackHole(try fixture.encoder.outputs(for: fixture.sentences, cache: &noCache))
   } setup: {
     try SentenceEncodingFixture(count: 256)
+  }
+
+  // What the explorer does before showing the table: open the directory (config, pooling,
+  // tokenizer files checked, every tensor validated against config.json) and list the tensors.
+  Benchmark("open all-MiniLM-L6-v2 and list its tensors",
+            configuration: .init(metrics: [.wallClock], maxDuration: .seconds(5), maxIterations: 50)) { benchmark in
+    let model = try ModelDirectory.open(miniLM)
+    blackHole(model.weights.entries.map { ($0.name, $0.shape, $0.dtype) })
+  }
+
+  // From one tensor edit to the new fidelity on the explorer's 64 sentences, through the
+  // Session API with the real evaluator: encoder.layer.0's feed-forward input projection
+  // (the pass restarts at encoder layer 0, so five and a half of six layers run again).
+  Benchmark("edit encoder.layer.0 FFN weight -> new fidelity (all-MiniLM-L6-v2, 64 sentences)",
+            configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 10)) { benchmark in
+    let model = try ModelDirectory.open(miniLM)
+    let tokenizer = try WordPieceTokenizer(modelDirectory: miniLM)
+    let sentences = try SentenceDataset(path: repositoryRoot.appendingPathComponent("assets/data/sentences.txt").path).prefix(64)
+    let compression = CompressionCache()
+    let evaluator = try TextEvaluator(encoder: BertEncoder(model: model), weights: model.weights,
+                                      sentences: tokenizer.encode(sentences), compression: compression)
+    let session = try Session(model: model, evaluator: evaluator, compression: compression)
+    while session.isEvaluating { session.receiveResults(); usleep(100) }
+    benchmark.startMeasurement()
+    try session.setSpec(CompressionSpec(quantize: QuantizeSpec(bits: 4)), for: "encoder.layer.0.intermediate.dense.weight")
+    while session.isEvaluating {
+      session.receiveResults()
+      usleep(100)
+    }
+    benchmark.stopMeasurement()
+    blackHole(session.metric)
   }
 }
