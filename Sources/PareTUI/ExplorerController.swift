@@ -8,9 +8,9 @@ import PareWorkbench
 /// Runs the explorer: draws `render(state)`, turns terminal events into `update` calls, and
 /// performs the effects on the session, the disk and the terminal.
 ///
-/// Everything here happens on one thread; the background work (the session's evaluation, and
-/// the original detail of a newly selected tensor) reports back on each clock tick (about every
-/// 50 ms).
+/// Everything here happens on one thread; the background work (the session's evaluation, the
+/// original detail of a newly selected tensor, the sensitivity sweep and the `a` search) reports
+/// back on each clock tick (about every 50 ms).
 public final class ExplorerController {
   private let terminal: any Terminal
   private let session: Session
@@ -21,12 +21,19 @@ public final class ExplorerController {
   /// compressed part).
   private var originalDetails: [String: TensorDetail] = [:]
   private let detailLoader: DetailLoader
+  /// The sensitivity sweep and the plan search (nil: browse only, or no source given).
+  private let sensitivityLoader: SensitivityLoader?
+  /// The number of the latest search asked for (older ones' results are dropped).
+  private var searchGeneration = 0
+  /// Whether the map has been looked for in the disk cache (once the session's metric names it).
+  private var preloadRequested = false
   /// The explorer's state (exposed for tests).
   public private(set) var state: ExplorerState
 
   /// An explorer on `session`, drawing on `terminal`. With a `store`, the plan is saved after
-  /// every change, and a plan saved by an earlier run is offered for restoring.
-  public init(terminal: any Terminal, session: Session, store: SessionStore?) {
+  /// every change, and a plan saved by an earlier run is offered for restoring. With a
+  /// `sensitivity` source, the sensitivity view and the `a` search measure with its evaluator.
+  public init(terminal: any Terminal, session: Session, store: SessionStore?, sensitivity: SensitivitySource? = nil) {
     self.terminal = terminal
     self.session = session
     self.store = store
@@ -41,12 +48,16 @@ public final class ExplorerController {
     state = ExplorerState(modelName: model.name, rows: rows, width: terminal.size.width, height: terminal.size.height,
                           colors: terminal.capabilities.colors, glyphs: terminal.capabilities.glyphs)
     state.canEvaluate = session.isEvaluating || session.metric != nil
+    sensitivityLoader = state.canEvaluate ? sensitivity.map { SensitivityLoader(weights: model.weights, source: $0) } : nil
+    if sensitivityLoader != nil { state.sensitivity = .notComputed }
     if let saved = store?.load(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,
        (try? saved.validate(against: model.weights, file: "session")) != nil {
       state.overlay = .confirm(.restoreSession(tensors: saved.tensors.count))
     }
     refresh()
   }
+
+  deinit { sensitivityLoader?.cancel() }
 
   /// Runs until the user quits. Returns normally; the caller restores the terminal.
   public func run() {
@@ -75,6 +86,7 @@ public final class ExplorerController {
   public func handle(_ event: ExplorerEvent) -> Bool {
     if event == .tick, session.receiveResults() { refresh() }
     if event == .tick { receiveDetails() }
+    if event == .tick { receiveSensitivity() }
     if event == .tick { state.isEvaluating = session.isEvaluating }
     for effect in update(&state, event) {
       if perform(effect) { return true }
@@ -87,6 +99,7 @@ public final class ExplorerController {
     do {
       switch effect {
       case .quit:
+        sensitivityLoader?.cancel()
         return true
       case let .setSpec(tensor, spec):
         try session.setSpec(spec, for: tensor)
@@ -112,6 +125,10 @@ public final class ExplorerController {
         try exportModel(to: path)
       case let .loadDetail(tensor):
         loadDetail(tensor)
+      case .loadSensitivity:
+        sensitivityLoader?.sweep()
+      case let .searchPlan(ratio):
+        if let loader = sensitivityLoader { searchGeneration = loader.search(ratio: ratio) }
       case let .restoreSession(yes):
         if yes, let saved = store?.load() {
           try session.apply(Plan(model: session.plan.model, tensors: saved.tensors))
@@ -168,6 +185,65 @@ public final class ExplorerController {
     for (name, detail) in detailLoader.takeFinished() {
       originalDetails[name] = detail
       if name == state.selection && state.details[name] == nil { loadDetail(name) }
+    }
+  }
+
+  /// Takes the sweep's and the search's reports: progress into the state, the map's table, and
+  /// a found plan applied. The first time the session's metric is known, the map is looked for
+  /// in the disk cache, so a model swept before shows its map at once.
+  private func receiveSensitivity() {
+    guard let loader = sensitivityLoader else { return }
+    if !preloadRequested, state.sensitivity == .notComputed, let metric = session.metric {
+      preloadRequested = true
+      loader.preload(metric: metric)
+    }
+    for event in loader.takeEvents() {
+      switch event {
+      case let .sweep(progress):
+        if let progress, state.sensitivity.table == nil { state.sensitivity = .computing(progress) }
+        state.search.running?.sweep = progress
+      case let .table(table):
+        state.sensitivity = .computed(table)
+      case let .sweepFailed(why):
+        if state.sensitivity.table == nil { state.sensitivity = .failed(why) }
+      case let .searchProgress(generation, progress) where generation == searchGeneration:
+        state.search.running?.sweep = nil
+        state.search.running?.evaluations = progress
+      case let .found(generation, outcome) where generation == searchGeneration:
+        applyFound(outcome)
+      case let .searchFailed(generation, why) where generation == searchGeneration:
+        let target = state.search.running.map { Format.trimmed($0.target) + "x " } ?? ""
+        state.search.running = nil
+        state.show("\(target)search: \(why)", isError: true)
+      case .searchProgress, .found, .searchFailed:
+        break  // a superseded search
+      }
+    }
+  }
+
+  /// Adds a search's measured plans to the frontier and makes the plan it found the current
+  /// one (one undo step), saying what was predicted and measured.
+  private func applyFound(_ outcome: SearchOutcome) {
+    let target = state.search.running.map { Format.trimmed($0.target) + "x" } ?? "the"
+    state.search.running = nil
+    for measured in [outcome.allocated, outcome.found] {
+      let point = FrontierPoint(compressedBytes: measured.compressedBytes, ratio: measured.ratio, value: measured.measured.value)
+      if !state.search.frontier.contains(point) { state.search.frontier.append(point) }
+    }
+    let found = outcome.found
+    let measured = "\(found.measured.name) \(Format.fixed(found.measured.value, decimals: 4))"
+    let predicted = found.predicted.map { " (predicted \(Format.fixed($0.value, decimals: 4)))" } ?? ""
+    let summary = "\(Format.fixed(found.ratio, decimals: 2))x, \(measured)\(predicted)"
+    guard found.plan.tensors != session.plan.tensors else {
+      state.show("\(target) search: the current plan is the one found, \(summary)")
+      return
+    }
+    do {
+      try session.apply(Plan(model: session.plan.model, tensors: found.plan.tensors))
+      planChanged()
+      state.show("\(target) search: \(summary); u undoes")
+    } catch {
+      state.show("\(error)", isError: true)
     }
   }
 

@@ -61,6 +61,10 @@ public struct ExplorerState: Sendable, Equatable {
   public var height: Int
   /// Whether the current plan has been exported (quitting does not ask then).
   public var isExported: Bool
+  /// The sensitivity map (the sensitivity view).
+  public var sensitivity: SensitivityStatus
+  /// The `a` search and the frontier its runs have measured.
+  public var search: SearchState
 
   public init(modelName: String, rows: [TensorRow], width: Int, height: Int, colors: Bool = true,
               glyphs: Glyphs = .unicode) {
@@ -90,6 +94,8 @@ public struct ExplorerState: Sendable, Equatable {
     self.width = width
     self.height = height
     isExported = true
+    sensitivity = .unavailable
+    search = SearchState()
   }
 
   /// The rows passing the filter.
@@ -130,9 +136,9 @@ public struct TensorRow: Sendable, Equatable {
   }
 }
 
-/// The four views of the detail pane, cycled by Tab.
+/// The five views of the detail pane, cycled by Tab.
 public enum DetailView: String, Sendable, CaseIterable {
-  case histogram, spectrum, sparsity, stats
+  case histogram, spectrum, sparsity, stats, sensitivity
 
   /// The next view in Tab order.
   public var next: DetailView {
@@ -212,6 +218,8 @@ public struct Prompt: Sendable, Equatable {
     case exportModel
     /// Name filter (applied as you type).
     case filter
+    /// The compression ratio `a` searches a plan for.
+    case targetRatio
   }
 
   public var purpose: Purpose

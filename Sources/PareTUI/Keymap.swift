@@ -3,7 +3,7 @@ import PareTerminal
 /// What a key asks the explorer to do.
 public enum Action: Sendable, Equatable, CaseIterable {
   case moveUp, moveDown, pageUp, pageDown, first, last
-  case nextView, toggleLogScale
+  case nextView, toggleLogScale, searchPlan
   case bitsDown, bitsUp, cycleFormat, cycleGranularity, rankDown, rankUp, sparsityDown, sparsityUp
   case clearTensor, applyToAll
   case undo, redo, export, filter, help, quit
@@ -33,7 +33,8 @@ public enum Keymap {
     KeyBinding(keys: [.pageDown], label: "PgDn", action: .pageDown, help: "one page down", hint: nil),
     KeyBinding(keys: [.home], label: "Home", action: .first, help: "first tensor", hint: nil),
     KeyBinding(keys: [.end], label: "End", action: .last, help: "last tensor", hint: nil),
-    KeyBinding(keys: [.tab], label: "Tab", action: .nextView, help: "next detail view: histogram, spectrum, sparsity, stats", hint: "view"),
+    KeyBinding(keys: [.tab], label: "Tab", action: .nextView, help: "next detail view", hint: "view"),
+    KeyBinding(keys: [.character("a")], label: "a", action: .searchPlan, help: "search the best plan for a target ratio (one undo step)", hint: "search"),
     KeyBinding(keys: [.character("l")], label: "l", action: .toggleLogScale, help: "histogram counts on a log scale (toggle)", hint: nil),
     KeyBinding(keys: [.character("b")], label: "b", action: .bitsDown, help: "fewer bits (first press: int8 symmetric per channel; down to 2)", hint: "bits-"),
     KeyBinding(keys: [.character("B")], label: "B", action: .bitsUp, help: "more bits (above 8: uncompressed)", hint: "bits+"),

@@ -23,6 +23,11 @@ public enum Effect: Sendable, Equatable {
   case exportModel(path: String)
   /// Compute the detail data of a tensor (its histogram, spectrum, ...).
   case loadDetail(tensor: String)
+  /// Compute the sensitivity map in the background (or read it from the cache).
+  case loadSensitivity
+  /// Search the best plan for a compression ratio in the background, then apply it as one
+  /// undoable step (a newer search replaces a running one).
+  case searchPlan(ratio: Double)
   /// Answer to the restore question.
   case restoreSession(Bool)
   /// Leave the explorer.
@@ -88,7 +93,7 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
   case .last: return move(by: state.rows.count, &state)
   case .nextView:
     state.detailView = state.detailView.next
-    return []
+    return state.detailView == .sensitivity ? requestSensitivity(&state) : []
   case .toggleLogScale:
     state.logHistogram.toggle()
     return []
@@ -104,6 +109,13 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
   case .applyToAll:
     guard let row = state.selectedRow else { return [] }
     return [.applyToAll(source: row.name)]
+  case .searchPlan:
+    guard state.sensitivity != .unavailable else {
+      state.show("nothing to measure this model on: a search needs evaluation data (--data or --text)", isError: true)
+      return []
+    }
+    state.overlay = .prompt(Prompt(purpose: .targetRatio, text: state.search.lastTarget.map(Format.trimmed) ?? ""))
+    return []
   case .undo:
     guard state.canUndo else { state.show("nothing to undo"); return [] }
     return [.undo]
@@ -124,6 +136,39 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
     state.overlay = .confirm(.quitUnsaved)
     return []
   }
+}
+
+/// Starts the sensitivity sweep unless it is running, done or impossible (a failed one is tried
+/// again).
+private func requestSensitivity(_ state: inout ExplorerState) -> [Effect] {
+  switch state.sensitivity {
+  case .notComputed, .failed:
+    state.sensitivity = .computing(nil)
+    return [.loadSensitivity]
+  case .unavailable, .computing, .computed:
+    return []
+  }
+}
+
+/// The ratio typed at the `a` prompt ("8", "9.5", "8x"), or nil when it is not a number above 1.
+private func parsedRatio(_ text: String) -> Double? {
+  let number = text.hasSuffix("x") || text.hasSuffix("X") ? String(text.dropLast()) : text
+  guard let ratio = Double(number), ratio.isFinite, ratio > 1 else { return nil }
+  return ratio
+}
+
+/// Starts the search for the ratio typed at the `a` prompt, or says why the text is no ratio.
+private func startSearch(_ text: String, _ state: inout ExplorerState) -> [Effect] {
+  guard let ratio = parsedRatio(text) else {
+    state.show("'\(text)' is not a ratio: type a number above 1, e.g. 8 for an eighth of the size", isError: true)
+    return []
+  }
+  if let running = state.search.running {
+    state.show("replacing the running \(Format.trimmed(running.target))x search")
+  }
+  state.search.running = RunningSearch(target: ratio)
+  state.search.lastTarget = ratio
+  return [.searchPlan(ratio: ratio)]
 }
 
 /// Moves the selection within the visible rows and asks for the new tensor's detail.
@@ -196,8 +241,9 @@ private func handleOverlay(_ overlay: Overlay, _ key: KeyEvent, _ state: inout E
       case .filter: return []
       case .exportPlan: return text.isEmpty ? [] : [.exportPlan(path: text)]
       case .exportModel: return text.isEmpty ? [] : [.exportModel(path: text)]
+      case .targetRatio: return text.isEmpty ? [] : startSearch(text, &state)
       }
-    case .tab where prompt.purpose != .filter:
+    case .tab where prompt.purpose == .exportPlan || prompt.purpose == .exportModel:
       prompt = prompt.purpose == .exportPlan
         ? Prompt(purpose: .exportModel, text: state.defaultModelPath)
         : Prompt(purpose: .exportPlan, text: state.defaultPlanPath)

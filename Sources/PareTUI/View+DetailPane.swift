@@ -11,6 +11,7 @@ extension DetailView {
     case .spectrum: "svd"
     case .sparsity: "sparse"
     case .stats: "stats"
+    case .sensitivity: "sens"
     }
   }
 }
@@ -38,6 +39,11 @@ extension View {
                  style: theme.accent)
     }
     let content = rect.dropping(rows: 1 + nameLines.count)
+    // The map needs no detail of the tensor: it is about every tensor.
+    if state.detailView == .sensitivity {
+      drawSensitivity(selected: row, in: content)
+      return
+    }
     guard let detail = state.details[row.name] else {
       canvas.put(computing, row: content.row, column: content.column, style: theme.dim, maxWidth: content.width)
       return
@@ -47,6 +53,7 @@ extension View {
     case .spectrum: drawSpectrum(detail, of: row, in: content)
     case .sparsity: drawSparsity(detail, of: row, in: content)
     case .stats: drawStats(detail, of: row, in: content)
+    case .sensitivity: break
     }
   }
 
@@ -54,13 +61,19 @@ extension View {
   var computing: String { "computing" + String(glyphs.ellipsis) }
 
   /// The view names as tabs, the current one in reverse video; short names where the full
-  /// ones do not fit, and the key that cycles them where there is room.
+  /// ones do not fit, one space apart (the current one unpadded) where even those do not, and
+  /// the key that cycles them where there is room.
   private mutating func drawTabs(row: Int, in rect: Rect) {
     let views = DetailView.allCases
-    let fullWidth = views.reduce(0) { $0 + $1.title.count + 2 }
-    let useFull = fullWidth <= rect.width
-    var spans = views.map { view in
-      TextSpan(" " + (useFull ? view.title : view.shortTitle) + " ", view == state.detailView ? theme.selected : theme.plain)
+    func padded(_ title: (DetailView) -> String) -> [TextSpan] {
+      views.map { TextSpan(" " + title($0) + " ", $0 == state.detailView ? theme.selected : theme.plain) }
+    }
+    var spans = padded(\.title)
+    if width(of: spans) > rect.width { spans = padded(\.shortTitle) }
+    if width(of: spans) > rect.width + 1 {
+      spans = Array(views.map { [TextSpan($0.shortTitle, $0 == state.detailView ? theme.selected : theme.plain)] }
+        .joined(separator: [TextSpan(" ")]))
+      spans.insert(TextSpan(" "), at: 0)
     }
     if width(of: spans) + 7 <= rect.width { spans.append(TextSpan("  (Tab)", theme.dim)) }
     put(spans, row: row, column: rect.column - 1, maxWidth: rect.width + 1)

@@ -2,12 +2,15 @@ import PareTerminal
 
 extension View {
   /// The status line: the transient message if there is one (errors in red), otherwise the
-  /// filter, how much of the model the plan compresses, whether it is exported and whether undo
-  /// and redo would do something; on the right, the selected row's position.
+  /// filter, the search or sweep running in the background, how much of the model the plan
+  /// compresses, whether it is exported, whether undo and redo would do something, and where
+  /// the plan sits against the frontier the searches found (only where all of it fits); on the
+  /// right, the selected row's position.
   mutating func drawStatusLine(row: Int, rows: [TensorRow], selectedIndex: Int?) {
     let position = selectedIndex.map { "\($0 + 1)/\(rows.count)" } ?? (rows.isEmpty ? "" : "\(rows.count) shown")
     let positionWidth = displayWidth(position)
     canvas.put(position, row: row, column: state.width - positionWidth, style: theme.dim)
+    let room = max(state.width - positionWidth - 2, 0)
     var groups: [[TextSpan]] = []
     if let message = state.message {
       groups = [[TextSpan(message.text, message.isError ? theme.error : theme.highlight)]]
@@ -15,14 +18,46 @@ extension View {
       if !state.filter.isEmpty {
         groups.append([TextSpan("/" + state.filter, theme.accent), TextSpan(" \(rows.count) of \(state.rows.count)", theme.dim)])
       }
+      if let work = backgroundWork { groups.append([TextSpan(work, theme.highlight)]) }
       let compressed = state.plan.tensors.count
       groups.append([TextSpan(compressed == 0 ? "no tensor compressed" : "\(compressed) of \(state.rows.count) compressed")])
       if !state.isExported { groups.append([TextSpan("not exported", theme.fair)]) }
       let history = [state.canUndo ? "undo" : nil, state.canRedo ? "redo" : nil].compactMap { $0 }
       if !history.isEmpty { groups.append([TextSpan(history.joined(separator: "/") + " available", theme.dim)]) }
+      if let frontier = frontierSpans, width(of: Array(groups.joined(separator: [TextSpan("  ")]))) + 2 + width(of: frontier) <= room {
+        groups.append(frontier)
+      }
     }
     let line = Array(groups.joined(separator: [TextSpan("  ")]))
-    put(line, row: row, column: 0, maxWidth: max(state.width - positionWidth - 2, 0))
+    put(line, row: row, column: 0, maxWidth: room)
+  }
+
+  /// The search running ("searching 8x: sensitivity 37%", "searching 8x: 12/100 plans"), else a
+  /// sweep running while another view is shown ("sensitivity 37%").
+  private var backgroundWork: String? {
+    if let search = state.search.running {
+      let step = if let sweep = search.sweep {
+        "sensitivity \(sweep.percent)%"
+      } else if let evaluations = search.evaluations {
+        "\(evaluations.completed)/\(evaluations.total) plans"
+      } else {
+        "starting"
+      }
+      return "searching \(Format.trimmed(search.target))x: " + step + String(glyphs.ellipsis)
+    }
+    if case let .computing(progress) = state.sensitivity, state.detailView != .sensitivity {
+      return "sensitivity" + (progress.map { " \($0.percent)%" } ?? "") + String(glyphs.ellipsis)
+    }
+    return nil
+  }
+
+  /// "frontier at 9.7x: 0.9460 (you: -0.20 pts)": the best plan the searches measured that is
+  /// no larger than the current one, and how the current one compares.
+  private var frontierSpans: [TextSpan]? {
+    guard let (point, change) = state.frontierComparison else { return nil }
+    let points = change * 100
+    return [TextSpan("frontier at \(Format.fixed(point.ratio, decimals: 1))x: \(Format.fixed(point.value, decimals: 4)) ", theme.dim),
+            TextSpan("(you: \(Format.signed(points, decimals: 2)) pts)", theme.change(points: points))]
   }
 
   /// The key hints from the keymap ("b bits-  B bits+  f format ..."): as many as fit, in

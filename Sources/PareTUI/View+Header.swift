@@ -54,7 +54,7 @@ extension View {
     if state.isEvaluating {
       return [spinner, TextSpan(" " + value + " " + change + String(glyphs.ellipsis), theme.dim)]
     }
-    return [TextSpan(value + " ", theme.strong), TextSpan(change, changeStyle(points: metric.change * 100))]
+    return [TextSpan(value + " ", theme.strong), TextSpan(change, theme.change(points: metric.change * 100))]
   }
 
   /// Agreement with the uncompressed model and KL divergence, when the metric has them.
@@ -72,10 +72,5 @@ extension View {
     guard !frames.isEmpty else { return TextSpan("") }
     let index = ((state.tick % frames.count) + frames.count) % frames.count
     return TextSpan(String(frames[index]), theme.highlight)
-  }
-
-  /// Green for no loss, yellow for less than a point, red beyond.
-  private func changeStyle(points: Double) -> Style {
-    points >= -0.05 ? theme.good : points > -1 ? theme.fair : theme.poor
   }
 }

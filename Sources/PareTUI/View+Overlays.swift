@@ -69,8 +69,7 @@ extension View {
   // MARK: - Prompt
 
   /// A text prompt: what it is for, the text with a cursor, and its keys. The filter prompt
-  /// sits over the detail pane so the table it filters stays in view; the export prompts are
-  /// centred.
+  /// sits over the detail pane so the table it filters stays in view; the others are centred.
   private mutating func drawPrompt(_ prompt: Prompt, pane: Rect) {
     let title: String
     let keys: [(String, String)]
@@ -81,12 +80,20 @@ extension View {
     case .filter:
       title = "Filter:"
       keys = [("Enter", "keep"), ("Esc", "clear")]
+    case .targetRatio:
+      title = "Target ratio (e.g. 8 for an eighth of the size):"
+      keys = [("Enter", "search and apply"), ("Esc", "cancel")]
     }
     let keySpans = Array(keys.map { [TextSpan($0.0, theme.key), TextSpan(" " + $0.1)] }.joined(separator: [TextSpan("  ")]))
     let rect = prompt.purpose == .filter
       ? Rect(row: pane.row + 1, column: pane.column - 1, width: min(pane.width + 1, 60), height: 6)
       : centred(width: min(state.width - 4, 60), height: 6)
-    drawBox(rect, title: prompt.purpose == .filter ? "filter" : "export", footer: nil)
+    let box = switch prompt.purpose {
+    case .filter: "filter"
+    case .exportPlan, .exportModel: "export"
+    case .targetRatio: "search"
+    }
+    drawBox(rect, title: box, footer: nil)
     let inner = Rect(row: rect.row + 1, column: rect.column + 2, width: rect.width - 4, height: rect.height - 2)
     canvas.put(title, row: inner.row, column: inner.column, style: theme.strong, maxWidth: inner.width)
     // The end of the text stays in view, with the cursor after it.

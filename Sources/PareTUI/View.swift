@@ -57,8 +57,11 @@ struct Theme {
   let poor: Style
   /// Keys in hints and help.
   let key: Style
+  /// Whether the styles have colours.
+  let colors: Bool
 
   init(colors: Bool) {
+    self.colors = colors
     strong = Style(bold: true)
     dim = Style(dim: true)
     selected = Style(reverse: true)
@@ -74,6 +77,47 @@ struct Theme {
   /// The style of an SQNR: good from 30 dB, fair from 15 dB, poor below.
   func quality(decibels: Double) -> Style {
     decibels >= 30 ? good : decibels >= 15 ? fair : poor
+  }
+
+  /// The style of a metric change in points: good for no loss, fair for less than a point,
+  /// poor beyond.
+  func change(points: Double) -> Style { mark(ChangeLevel(points: points)) }
+
+  /// A change level as coloured text (a bar glyph in the sensitivity map); without colours, a
+  /// large loss is bold.
+  func mark(_ level: ChangeLevel) -> Style {
+    switch level {
+    case .none: good
+    case .small: fair
+    case .large: colors ? poor : Style(bold: true)
+    }
+  }
+
+  /// A change level as a coloured cell (a number on green, yellow or red); without colours, a
+  /// large loss is bold.
+  func cell(_ level: ChangeLevel) -> Style {
+    guard colors else { return mark(level) }
+    switch level {
+    case .none: return Style(foreground: .black, background: .green)
+    case .small: return Style(foreground: .black, background: .yellow)
+    case .large: return Style(foreground: .white, background: .red, bold: true)
+    }
+  }
+}
+
+/// How much a metric change loses: the one scale of the header, the status line and the
+/// sensitivity map.
+enum ChangeLevel {
+  /// No loss (within 0.05 points).
+  case none
+  /// Less than a point.
+  case small
+  /// A point or more.
+  case large
+
+  /// The level of a change of `points` (NaN counts as large).
+  init(points: Double) {
+    self = points >= -0.05 ? .none : points > -1 ? .small : .large
   }
 }
 

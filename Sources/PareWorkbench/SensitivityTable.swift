@@ -46,7 +46,7 @@ public struct SensitivityTensor: Sendable, Hashable, Codable {
 }
 
 /// Every (tensor, candidate) cell of a sweep, with the uncompressed model's metric.
-public struct SensitivityTable: Sendable {
+public struct SensitivityTable: Sendable, Equatable {
   /// The metric's name, e.g. "accuracy" (higher is better).
   public let metric: String
   /// The uncompressed model's metric.

@@ -23,6 +23,13 @@ struct EvaluationDataOptions: ParsableArguments {
   /// and a sweep's hundreds of measurements take minutes, not hours.
   static let interactiveSentenceLimit = 64
 
+  /// A compression cache for measuring `model` interactively: it keeps up to the model's own
+  /// size of compressed tensors beyond those the current plans hold (a sensitivity sweep would
+  /// otherwise keep every candidate of every tensor).
+  static func compressionCache(for model: ModelDirectory) -> CompressionCache {
+    CompressionCache(byteLimit: max(64 << 20, model.weights.entries.reduce(0) { $0 + $1.byteRange.count }))
+  }
+
   /// Whether the user named data explicitly (then it must work).
   var isExplicit: Bool { data != nil || text != nil }
 
@@ -51,6 +58,14 @@ struct EvaluationDataOptions: ParsableArguments {
     case .bert: try text ?? BundledAssets.locate().sentences
     case .unsupported, nil: nil
     }
+  }
+
+  /// The data `model` is measured on with its sha256, the sentence limit included for a text
+  /// encoder (`--sentences`, else `defaultSentenceLimit`): what sensitivity results are keyed by.
+  func dataReference(for model: ModelDirectory, modelPath: String, defaultSentenceLimit: Int?) throws -> DataReference? {
+    guard let path = try dataPath(for: model, modelPath: modelPath) else { return nil }
+    let limit = if case .bert = model.architecture { sentences ?? defaultSentenceLimit } else { Int?.none }
+    return try DataReference(path: path, sentenceLimit: limit)
   }
 
   /// The sentences a text encoder is measured on: the data file's first `--sentences` (else

@@ -30,15 +30,32 @@ struct Explore: ParsableCommand {
       initialPlan = try Plan.load(path: plan)
       try initialPlan.validate(against: opened.weights, file: plan)
     }
-    let compression = CompressionCache()
+    let compression = EvaluationDataOptions.compressionCache(for: opened)
     let evaluator = try evaluationData.evaluator(
       for: opened, modelPath: path, defaultSentenceLimit: EvaluationDataOptions.interactiveSentenceLimit, compression: compression)
     let session = try Session(model: opened, initialPlan: initialPlan, evaluator: evaluator, compression: compression)
-    let store = SessionStore(model: opened, weightsSHA256: opened.weights.sha256())
+    let weightsSHA256 = opened.weights.sha256()
+    let store = SessionStore(model: opened, weightsSHA256: weightsSHA256)
+    let sensitivity = try sensitivitySource(opened, path: path, weightsSHA256: weightsSHA256, compression: compression)
     // Everything that can fail on bad input has run: only now take over the terminal.
     let terminal = try CursesTerminal()
     defer { terminal.shutdown() }
     terminal.setMouse(mouse)
-    ExplorerController(terminal: terminal, session: session, store: store).run()
+    ExplorerController(terminal: terminal, session: session, store: store, sensitivity: sensitivity).run()
+  }
+
+  /// What the sensitivity view and `a` measure with: a second evaluator built as the session's,
+  /// on the same data, keyed in the cache as `pare sensitivity` keys it; nil with no data.
+  private func sensitivitySource(_ model: ModelDirectory, path: String, weightsSHA256: String,
+                                 compression: CompressionCache) throws -> SensitivitySource? {
+    let limit = EvaluationDataOptions.interactiveSentenceLimit
+    guard let data = try evaluationData.dataReference(for: model, modelPath: path, defaultSentenceLimit: limit) else { return nil }
+    let options = evaluationData
+    return SensitivitySource(modelSHA256: weightsSHA256, dataSHA256: data.sha256, compression: compression) {
+      guard let evaluator = try options.evaluator(for: model, modelPath: path, defaultSentenceLimit: limit,
+                                                  compression: compression)
+      else { throw ModelError(file: path, "nothing to measure this model on") }
+      return evaluator
+    }
   }
 }

@@ -17,21 +17,21 @@ struct SweepSetup {
   /// Measures plans.
   let evaluator: any LayerOrderedEvaluator
   /// The evaluator's compressed tensors, shared with the sweep and the search.
-  let compression = CompressionCache()
+  let compression: CompressionCache
 
   /// Opens `modelPath` and its evaluator on the data `options` names (or the bundled data).
   init(modelPath: String, options: EvaluationDataOptions) throws {
     let model = try ModelDirectory.open(modelPath)
+    let compression = EvaluationDataOptions.compressionCache(for: model)
     guard let evaluator = try options.evaluator(for: model, modelPath: modelPath, defaultSentenceLimit: EvaluationDataOptions.interactiveSentenceLimit,
                                                 compression: compression),
-          let dataPath = try options.dataPath(for: model, modelPath: modelPath)
+          let data = try options.dataReference(for: model, modelPath: modelPath,
+                                               defaultSentenceLimit: EvaluationDataOptions.interactiveSentenceLimit)
     else {
       throw ValidationError("\(modelPath): nothing to measure this model on; pass --data FILE (classifiers) or --text FILE (text encoders)")
     }
-    (self.modelPath, self.model, self.evaluator) = (modelPath, model, evaluator)
+    (self.modelPath, self.model, self.evaluator, self.data, self.compression) = (modelPath, model, evaluator, data, compression)
     modelReference = ModelReference(path: modelPath, sha256: model.weights.sha256())
-    let limit = if case .bert = model.architecture { options.sentences ?? EvaluationDataOptions.interactiveSentenceLimit } else { Int?.none }
-    data = try DataReference(path: dataPath, sentenceLimit: limit)
   }
 
   /// The sensitivity table for `candidates`, measuring only what the disk cache lacks, with a

@@ -51,4 +51,32 @@ struct CompressionCacheTests {
     #expect(first.compressed["a.weight"]?.values == second.compressed["a.weight"]?.values)
     #expect(first.compressedBytes == second.compressedBytes)
   }
+
+  /// Past its byte limit the cache drops the least recently used entries, never the newest.
+  @Test func evictsTheLeastRecentlyUsedPastTheByteLimit() throws {
+    let w = try Tensor(shape: [1, 4], scalars: [1, -2, 3, -4])
+    let spec = CompressionSpec(quantize: intSpec(2))
+    let one = try Compressor.compress(w, dtype: .f32, spec: spec).memoryBytes  // 16 values + 4 codes + 1 scale
+    #expect(one == 4 * 4 + 4 + 4)
+    let cache = CompressionCache(byteLimit: 2 * one)
+    var made: [String] = []
+    func request(_ name: String) throws {
+      _ = try cache.tensor(name, spec: spec) {
+        made.append(name)
+        return try Compressor.compress(w, dtype: .f32, spec: spec)
+      }
+    }
+    try request("a")
+    try request("b")
+    try request("a")  // a is now more recent than b
+    try request("c")  // over the limit: b goes
+    #expect(cache.count == 2 && cache.bytes == 2 * one)
+    try request("a")
+    try request("b")  // compressed again
+    #expect(made == ["a", "b", "c", "b"])
+    // An entry larger than the limit is still returned and kept alone.
+    let tiny = CompressionCache(byteLimit: 1)
+    _ = try tiny.tensor("a", spec: spec) { try Compressor.compress(w, dtype: .f32, spec: spec) }
+    #expect(tiny.count == 1)
+  }
 }

@@ -49,7 +49,40 @@ enum Fixtures {
     state.canUndo = true
     state.isExported = false
     state.details = Dictionary(uniqueKeysWithValues: tensors.map { ($0.row.name, $0.detail) })
+    state.sensitivity = .computed(lenetSensitivity)
     return state
+  }()
+
+  /// lenet-300-100's sensitivity to the default candidates: the accuracy changes `pare
+  /// sensitivity` measured (README), sizes from each candidate's storage, and a KL divergence
+  /// made up to grow with the loss and the bits removed.
+  static let lenetSensitivity: SensitivityTable = {
+    let candidates = Candidate.sensitivityDefaults
+    let points: [(SensitivityTensor, [Double])] = [
+      (SensitivityTensor(name: "fc1.weight", shape: [300, 784], bytes: 940_800),
+       [-2.4, -0.3, -0.2, 0, 0, 0.2, 0, 0.1, -0.1, 0.1, -1.6]),
+      (SensitivityTensor(name: "fc2.weight", shape: [100, 300], bytes: 120_000),
+       [-6.7, -0.3, 0.1, -0.1, 0, -0.1, -0.1, -0.1, 0, -0.3, -3.1]),
+      (SensitivityTensor(name: "fc3.weight", shape: [10, 100], bytes: 4_000),
+       [-2.0, -0.3, -0.1, 0, 0, -74.6, -54.5, -6.8, 0.2, -1.7, -13.0]),
+    ]
+    let baseline = 0.945
+    var cells: [SensitivityCell] = []
+    for (tensor, changes) in points {
+      let (rows, params) = (tensor.shape[0], tensor.shape.reduce(1, *))
+      for (candidate, change) in zip(candidates, changes) {
+        let spec = candidate.spec(forShape: tensor.shape)
+        var bytes = params * 4
+        if let bits = spec.quantize?.bits { bytes = params * bits / 8 + rows * 2 }
+        if let rank = spec.lowrank?.rank { bytes = rank * (rows + params / rows) * 4 }
+        if let kept = spec.prune?.sparsity.map({ 1 - $0 }) { bytes = Int(Double(params) * kept) * 4 + params / 8 }
+        let divergence = 2e-5 * Double(32 - (spec.quantize?.bits ?? 24)) + 4e-3 * max(0, -change)
+        cells.append(SensitivityCell(tensor: tensor.name, candidate: candidate, spec: spec, bytes: bytes,
+                                     value: baseline + change / 100, agreement: nil, meanKL: divergence))
+      }
+    }
+    return SensitivityTable(metric: "accuracy", baseline: baseline, tensors: points.map(\.0), candidates: candidates,
+                            cells: cells)
   }()
 
   // MARK: - BERT-like
@@ -114,6 +147,27 @@ enum Fixtures {
                              spec: CompressionSpec(quantize: QuantizeSpec(bits: 4, granularity: .group, groupSize: 64)))
     state.details = [bertSelection: selected.detail]
     return state
+  }()
+
+  /// A made-up sensitivity map of the BERT-like model's 40 matrices, measured as fidelity: each
+  /// tensor's sensitivity times each default candidate's severity, with some noise.
+  static let bertSensitivity: SensitivityTable = {
+    let tensors = bertBase.rows.filter { $0.shape.count >= 2 && $0.dtype.isFloatingPoint }
+      .map { SensitivityTensor(name: $0.name, shape: $0.shape, bytes: $0.originalBytes) }
+    // int2 int3 int4 int6 int8 rank/8 rank/4 rank/2 prune50 prune75 prune90
+    let severity = [8, 1.5, 0.6, 0.1, 0.02, 12, 6, 2, 0.3, 1.5, 6]
+    var random = FixtureRandom(seed: 11)
+    var cells: [SensitivityCell] = []
+    for tensor in tensors {
+      let sensitivity = 0.2 + 2 * random.uniform()
+      for (candidate, severity) in zip(Candidate.sensitivityDefaults, severity) {
+        let change = -sensitivity * severity * (0.5 + random.uniform())
+        cells.append(SensitivityCell(tensor: tensor.name, candidate: candidate, spec: candidate.spec(forShape: tensor.shape),
+                                     bytes: tensor.bytes / 4, value: 1 + change / 100, agreement: nil, meanKL: nil))
+      }
+    }
+    return SensitivityTable(metric: "fidelity", baseline: 1, tensors: tensors, candidates: Candidate.sensitivityDefaults,
+                            cells: cells)
   }()
 
   /// The plan giving each row its spec.

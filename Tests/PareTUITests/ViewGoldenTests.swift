@@ -20,6 +20,44 @@ struct ViewGoldenTests {
     try expectGolden("lenet-\(view.rawValue)-\(size.0)x\(size.1)", state)
   }
 
+  @Test(arguments: [(120, 30), (80, 24)])
+  func sensitivityMap(size: (Int, Int)) throws {
+    try expectGolden("lenet-sensitivity-\(size.0)x\(size.1)", Fixtures.lenet(width: size.0, height: size.1, view: .sensitivity))
+  }
+
+  @Test(arguments: [(80, 24), (160, 48)])
+  func sensitivityMapOfManyTensorsScrollsWithTheSelection(size: (Int, Int)) throws {
+    var state = Fixtures.bert(width: size.0, height: size.1)
+    state.detailView = .sensitivity
+    state.sensitivity = .computed(Fixtures.bertSensitivity)
+    try expectGolden("bert-sensitivity-\(size.0)x\(size.1)", state)
+  }
+
+  @Test func sensitivityMapWithoutColoursOrUnicode() throws {
+    var state = Fixtures.lenet(width: 120, height: 30, view: .sensitivity, glyphs: .ascii)
+    state.colors = false
+    try expectGolden("ascii-sensitivity-120x30", state)
+  }
+
+  @Test func sensitivityMapOfABiasSaysItIsNotSwept() throws {
+    try expectGolden("lenet-sensitivity-bias-80x24", Fixtures.lenet(view: .sensitivity, selection: "fc2.bias"))
+  }
+
+  @Test func sensitivityProgressWhileASearchWaitsForIt() throws {
+    var state = Fixtures.lenet(view: .sensitivity)
+    state.sensitivity = .computing(WorkProgress(completed: 12, total: 33))
+    var search = RunningSearch(target: 8)
+    search.sweep = WorkProgress(completed: 12, total: 33)
+    state.search.running = search
+    try expectGolden("sensitivity-progress-80x24", state)
+  }
+
+  @Test func targetRatioPrompt() throws {
+    var state = Fixtures.lenet()
+    state.overlay = .prompt(Prompt(purpose: .targetRatio, text: "8"))
+    try expectGolden("search-prompt-80x24", state)
+  }
+
   @Test func helpOverlay() throws {
     var state = Fixtures.lenet()
     state.overlay = .help

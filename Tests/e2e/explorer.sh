@@ -74,8 +74,9 @@ all_tensors_shown() {
 }
 
 # A fresh state directory: no saved session to offer, nothing written to the user's home.
+# Sensitivity cells go to the test's own cache folder, never the user's.
 tmux -u new-session -d -s "$session" -x 120 -y 40 \
-  "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_ASSETS='$root/assets' '$pare'; echo \$? > '$work/exit-code'; sleep 30"
+  "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_CACHE_DIR='$work/cache' PARE_ASSETS='$root/assets' '$pare'; echo \$? > '$work/exit-code'; sleep 30"
 
 check "the table shows up" wait_for "fc3\.bias" 30
 check "every tensor is listed" all_tensors_shown
@@ -99,6 +100,17 @@ settle
 check "as many undos restore the table exactly" test "$table_before" = "$(table)"
 check "and the header" test "$header_before" = "$(screen | head -n 1)"
 
+# The sensitivity view, fifth in the Tab cycle: the sweep runs in the background, then every
+# matrix gets a row of cells (accuracy changes in points) and the cells are cached.
+tmux send-keys -t "$session" Tab Tab Tab Tab
+check "Tab reaches the sensitivity view" wait_for "computing|change in points" 5
+check "the map's cells appear for every matrix" wait_for "│ fc3 +[-+][0-9].*[-+][0-9]" 120
+map_rows() { screen | grep -cE "│ fc[123] +([-+][0-9.]+ +){10}[-+][0-9.]+ *$"; }
+check "one row of eleven cells per matrix" test "$(map_rows)" = "3"
+check "the cells are cached" test -n "$(ls "$work/cache/sensitivity/"*/ 2>/dev/null)"
+tmux send-keys -t "$session" Tab
+settle
+
 tmux resize-window -t "$session" -x 80 -y 24
 settle
 check "at 80x24 every tensor is still listed" all_tensors_shown
@@ -116,7 +128,7 @@ check "pare exits with status 0" test "$(cat "$work/exit-code" 2>/dev/null)" = "
 tmux kill-session -t "$session" 2>/dev/null || true
 rm -f "$work/exit-code"
 tmux -u new-session -d -s "$session" -x 120 -y 40 \
-  "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_ASSETS='$root/assets' '$pare' '$root/Tests/PareEngineTests/Fixtures/tiny-bert'; echo \$? > '$work/exit-code'; sleep 30"
+  "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_CACHE_DIR='$work/cache' PARE_ASSETS='$root/assets' '$pare' '$root/Tests/PareEngineTests/Fixtures/tiny-bert'; echo \$? > '$work/exit-code'; sleep 30"
 check "a BERT model opens with its tensors" wait_for "1/40 *$" 30
 check "its fidelity is measured" wait_for "fidelity 1\.0000" 30
 settle

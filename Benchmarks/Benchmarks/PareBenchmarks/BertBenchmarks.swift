@@ -62,14 +62,7 @@ func bertBenchmarks() {
     let evaluator = try TextEvaluator(encoder: BertEncoder(model: model), weights: model.weights,
                                       sentences: tokenizer.encode(sentences), compression: compression)
     let session = try Session(model: model, evaluator: evaluator, compression: compression)
-    while session.isEvaluating { session.receiveResults(); usleep(100) }
-    benchmark.startMeasurement()
-    try session.setSpec(CompressionSpec(quantize: QuantizeSpec(bits: 4)), for: "encoder.layer.0.intermediate.dense.weight")
-    while session.isEvaluating {
-      session.receiveResults()
-      usleep(100)
-    }
-    benchmark.stopMeasurement()
-    blackHole(session.metric)
+    try timeEdit(benchmark, session: session, tensor: "encoder.layer.0.intermediate.dense.weight",
+                 spec: CompressionSpec(quantize: QuantizeSpec(bits: 4)))
   }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import PareCompression
+import PareWorkbench
+
+/// What the explorer's sensitivity map and `a` search measure with: a second evaluator on the
+/// session's evaluation data, the cache key, and the candidates.
+///
+/// The sweep and the search run on a background queue with their own evaluator, built by
+/// `makeEvaluator` when first needed: evaluators are not re-entrant, and the session's serves
+/// the live edits. Cells go to the same disk cache as `pare sensitivity`, so measure on the same
+/// data the CLI would (all of it), or the cache would mix measurements.
+public struct SensitivitySource: Sendable {
+  /// Builds the sweep's evaluator (called once, on the background queue).
+  public var makeEvaluator: @Sendable () throws -> any LayerOrderedEvaluator
+  /// The compressed tensors `makeEvaluator`'s evaluator uses; sharing the session's means a
+  /// found plan is applied without compressing anything again.
+  public var compression: CompressionCache
+  /// SHA-256 of the model's weights (the cache key, with the data's and the metric).
+  public var modelSHA256: String
+  /// SHA-256 of the evaluation data.
+  public var dataSHA256: String
+  /// The environment naming the cache folder (`PARE_CACHE_DIR`, `XDG_CACHE_HOME`, `HOME`).
+  public var environment: [String: String]
+  /// The map's columns.
+  public var mapCandidates: [Candidate]
+  /// The choices of the `a` search (the map's candidates are added when missing).
+  public var searchCandidates: [Candidate]
+  /// Evaluations and seed of the `a` search.
+  public var searchOptions: PlanSearch.Options
+
+  /// A source with `pare search`'s defaults: the sensitivity candidates in the map, the search
+  /// candidates and 100 evaluations (seed 1) in the search, so `a` finds the plan `pare search
+  /// --target-ratio` writes.
+  public init(modelSHA256: String, dataSHA256: String, compression: CompressionCache,
+              environment: [String: String] = ProcessInfo.processInfo.environment,
+              mapCandidates: [Candidate] = Candidate.sensitivityDefaults,
+              searchCandidates: [Candidate] = Candidate.searchDefaults,
+              searchOptions: PlanSearch.Options = PlanSearch.Options(),
+              makeEvaluator: @escaping @Sendable () throws -> any LayerOrderedEvaluator) {
+    (self.modelSHA256, self.dataSHA256, self.compression, self.environment) = (modelSHA256, dataSHA256, compression, environment)
+    (self.mapCandidates, self.searchCandidates, self.searchOptions) = (mapCandidates, searchCandidates, searchOptions)
+    self.makeEvaluator = makeEvaluator
+  }
+
+  /// The disk cache for results measured as `metric`.
+  func cache(metric: String) -> SensitivityCache {
+    SensitivityCache(modelSHA256: modelSHA256, dataSHA256: dataSHA256, metric: metric, environment: environment)
+  }
+
+  /// What the search sweeps: its candidates, then the map's it lacks, so the map is always a
+  /// part of the search's table.
+  var sweptBySearch: [Candidate] {
+    searchCandidates + mapCandidates.filter { !searchCandidates.contains($0) }
+  }
+}

@@ -1,0 +1,91 @@
+import PareWorkbench
+
+/// Where the sensitivity map stands: what the sensitivity view draws.
+public enum SensitivityStatus: Sendable, Equatable {
+  /// Nothing to measure the model on (browse only), or no sweep evaluator was given.
+  case unavailable
+  /// Not asked for yet: the sweep starts when the view is first shown (or when `a` needs it).
+  case notComputed
+  /// A sweep is running; its progress once it has reported (nil just after the request).
+  case computing(WorkProgress?)
+  /// The map's table: every tensor alone under every map candidate.
+  case computed(SensitivityTable)
+  /// The last sweep failed, with why (showing the view again retries).
+  case failed(String)
+
+  /// The table, when computed.
+  public var table: SensitivityTable? {
+    if case let .computed(table) = self { table } else { nil }
+  }
+}
+
+/// How far a piece of background work has got: steps done out of all.
+public struct WorkProgress: Sendable, Equatable {
+  /// Steps done.
+  public var completed: Int
+  /// Steps in all.
+  public var total: Int
+
+  /// A progress from its parts.
+  public init(completed: Int, total: Int) { (self.completed, self.total) = (completed, total) }
+
+  /// Whole percent done, 0 to 100 (100 for no steps at all).
+  public var percent: Int { total > 0 ? min(100, max(0, completed * 100 / total)) : 100 }
+}
+
+/// The `a` search: the one running, the plans searches have measured (the frontier known so
+/// far) and the target asked for last.
+public struct SearchState: Sendable, Equatable {
+  /// The search running in the background, if any.
+  public var running: RunningSearch?
+  /// Every plan a search measured (the knapsack's and the best one found), as size and metric.
+  public var frontier: [FrontierPoint] = []
+  /// The ratio asked for last (the next `a` proposes it).
+  public var lastTarget: Double?
+
+  /// No search run yet.
+  public init() {}
+}
+
+/// A search in the background, for the status line.
+public struct RunningSearch: Sendable, Equatable {
+  /// The ratio asked for.
+  public var target: Double
+  /// The sensitivity sweep it waits for, while that runs.
+  public var sweep: WorkProgress?
+  /// Plans the evolutionary step has measured, out of the most it measures.
+  public var evaluations: WorkProgress?
+
+  /// A search for `target` that has not reported yet.
+  public init(target: Double) { self.target = target }
+}
+
+/// One measured plan: its size and metric.
+public struct FrontierPoint: Sendable, Equatable {
+  /// The plan's size, in bytes (the whole model).
+  public var compressedBytes: Int
+  /// original / compressed.
+  public var ratio: Double
+  /// The measured metric (higher is better).
+  public var value: Double
+
+  /// A point from its parts.
+  public init(compressedBytes: Int, ratio: Double, value: Double) {
+    (self.compressedBytes, self.ratio, self.value) = (compressedBytes, ratio, value)
+  }
+}
+
+extension ExplorerState {
+  /// Where the current plan sits against the frontier known so far: the best measured point no
+  /// larger than the current plan (the highest metric, the smaller on a tie) and the current
+  /// metric's difference from it. Nil while the current metric is not known or being measured,
+  /// or when no known point is as small as the current plan.
+  public var frontierComparison: (point: FrontierPoint, change: Double)? {
+    guard let metric, !isEvaluating else { return nil }
+    let fitting = search.frontier.filter { $0.compressedBytes <= compressedBytes }
+    guard let best = fitting.max(by: { ($0.value, -$0.compressedBytes) < ($1.value, -$1.compressedBytes) }) else {
+      return nil
+    }
+    return (best, metric.value - best.value)
+  }
+}
