@@ -12,8 +12,9 @@ import PareWorkbench
 public struct SensitivitySource: Sendable {
   /// Builds the sweep's evaluator (called once, on the background queue).
   public var makeEvaluator: @Sendable () throws -> any LayerOrderedEvaluator
-  /// The compressed tensors `makeEvaluator`'s evaluator uses; sharing the session's means a
-  /// found plan is applied without compressing anything again.
+  /// The compressed tensors `makeEvaluator`'s evaluator uses: a cache of its own, small, since a
+  /// sweep compresses each (tensor, candidate) once; a found plan is compressed again, once, by
+  /// the session.
   public var compression: CompressionCache
   /// SHA-256 of the model's weights (the cache key, with the data's and the metric).
   public var modelSHA256: String

@@ -23,7 +23,7 @@ public final class ClassifierEvaluator: PlanEvaluator {
   public let baselineLogits: Tensor
   /// The uncompressed network's metrics.
   public let baseline: ClassificationMetrics
-  private let weights: WeightStore
+  let weights: WeightStore
   private let compression: CompressionCache
   private let cached: Mutex<Cached>
 

@@ -26,7 +26,7 @@ public final class TextEvaluator: PlanEvaluator {
   public let baselineEmbeddings: Tensor
   /// The uncompressed model's own metrics (fidelity 1; Spearman against the gold scores).
   public let baseline: EmbeddingMetrics
-  private let weights: WeightStore
+  let weights: WeightStore
   private let compression: CompressionCache
   private let cached: Mutex<Cached>
 
@@ -67,4 +67,8 @@ public final class TextEvaluator: PlanEvaluator {
 extension TextEvaluator: LayerOrderedEvaluator {
   /// The encoder layer reading `tensor` (0 for the embeddings).
   public func layerPosition(ofTensor tensor: String) -> Int? { encoder.layerIndex(ofTensor: tensor) }
+
+  public func sibling(compression: CompressionCache) throws -> any LayerOrderedEvaluator {
+    try TextEvaluator(encoder: encoder, weights: weights, sentences: sentences, pairs: pairs, compression: compression)
+  }
 }

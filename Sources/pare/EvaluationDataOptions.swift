@@ -23,11 +23,16 @@ struct EvaluationDataOptions: ParsableArguments {
   /// and a sweep's hundreds of measurements take minutes, not hours.
   static let interactiveSentenceLimit = 64
 
-  /// A compression cache for measuring `model` interactively: it keeps up to the model's own
-  /// size of compressed tensors beyond those the current plans hold (a sensitivity sweep would
-  /// otherwise keep every candidate of every tensor).
+  /// A compression cache for measuring `model`: twice the model's size, room for a plan
+  /// compressing every tensor (values and codes, 1.25x) and the recent edits around it, while a
+  /// sweep through every candidate of every tensor cannot grow it without bound.
   static func compressionCache(for model: ModelDirectory) -> CompressionCache {
-    CompressionCache(byteLimit: max(64 << 20, model.weights.entries.reduce(0) { $0 + $1.byteRange.count }))
+    CompressionCache(byteLimit: max(64 << 20, 2 * modelBytes(model)))
+  }
+
+  /// The size of the model's weights as stored.
+  static func modelBytes(_ model: ModelDirectory) -> Int {
+    model.weights.entries.reduce(0) { $0 + $1.byteRange.count }
   }
 
   /// Whether the user named data explicitly (then it must work).

@@ -36,7 +36,7 @@ struct Explore: ParsableCommand {
     let session = try Session(model: opened, initialPlan: initialPlan, evaluator: evaluator, compression: compression)
     let weightsSHA256 = opened.weights.sha256()
     let store = SessionStore(model: opened, weightsSHA256: weightsSHA256)
-    let sensitivity = try sensitivitySource(opened, path: path, weightsSHA256: weightsSHA256, compression: compression)
+    let sensitivity = try sensitivitySource(opened, path: path, weightsSHA256: weightsSHA256, evaluator: evaluator)
     // Everything that can fail on bad input has run: only now take over the terminal.
     let terminal = try CursesTerminal()
     defer { terminal.shutdown() }
@@ -44,18 +44,18 @@ struct Explore: ParsableCommand {
     ExplorerController(terminal: terminal, session: session, store: store, sensitivity: sensitivity).run()
   }
 
-  /// What the sensitivity view and `a` measure with: a second evaluator built as the session's,
-  /// on the same data, keyed in the cache as `pare sensitivity` keys it; nil with no data.
+  /// What the sensitivity view and `a` measure with: a sibling of the session's evaluator (same
+  /// network and data, shared), keyed in the cache as `pare sensitivity` keys it; nil with no
+  /// data. The sweep compresses every tensor under every candidate once, so it gets its own
+  /// small compression cache instead of filling the session's.
   private func sensitivitySource(_ model: ModelDirectory, path: String, weightsSHA256: String,
-                                 compression: CompressionCache) throws -> SensitivitySource? {
+                                 evaluator: (any LayerOrderedEvaluator)?) throws -> SensitivitySource? {
     let limit = EvaluationDataOptions.interactiveSentenceLimit
-    guard let data = try evaluationData.dataReference(for: model, modelPath: path, defaultSentenceLimit: limit) else { return nil }
-    let options = evaluationData
+    guard let evaluator,
+          let data = try evaluationData.dataReference(for: model, modelPath: path, defaultSentenceLimit: limit) else { return nil }
+    let compression = CompressionCache(byteLimit: EvaluationDataOptions.modelBytes(model) / 4)
     return SensitivitySource(modelSHA256: weightsSHA256, dataSHA256: data.sha256, compression: compression) {
-      guard let evaluator = try options.evaluator(for: model, modelPath: path, defaultSentenceLimit: limit,
-                                                  compression: compression)
-      else { throw ModelError(file: path, "nothing to measure this model on") }
-      return evaluator
+      try evaluator.sibling(compression: compression)
     }
   }
 }

@@ -24,17 +24,15 @@ struct SensitivityControllerTests {
 
   func explorer() throws -> ExplorerController {
     let model = try ModelDirectory.open(Self.modelPath)
-    let compression = CompressionCache()
-    let makeEvaluator: @Sendable () throws -> any LayerOrderedEvaluator = {
-      try ClassifierEvaluator(network: SequentialNetwork(model: model), weights: model.weights,
-                              dataset: ClassificationDataset(path: Self.dataPath), compression: compression)
-    }
-    let session = try Session(model: model, evaluator: try makeEvaluator(), compression: compression)
+    let compression = CompressionCache(), sweepCompression = CompressionCache()
+    let evaluator = try ClassifierEvaluator(network: SequentialNetwork(model: model), weights: model.weights,
+                                            dataset: ClassificationDataset(path: Self.dataPath), compression: compression)
+    let session = try Session(model: model, evaluator: evaluator, compression: compression)
     let candidates = try Candidate.parseList("int2,int3,int4,int8")
     let source = SensitivitySource(
-      modelSHA256: model.weights.sha256(), dataSHA256: try DataReference(path: Self.dataPath).sha256, compression: compression,
+      modelSHA256: model.weights.sha256(), dataSHA256: try DataReference(path: Self.dataPath).sha256, compression: sweepCompression,
       environment: ["PARE_CACHE_DIR": cache.path], mapCandidates: Array(candidates.prefix(3)), searchCandidates: candidates,
-      searchOptions: PlanSearch.Options(evaluations: 4), makeEvaluator: makeEvaluator)
+      searchOptions: PlanSearch.Options(evaluations: 4)) { try evaluator.sibling(compression: sweepCompression) }
     return ExplorerController(terminal: FakeTerminal(width: 120, height: 30), session: session, store: nil, sensitivity: source)
   }
 

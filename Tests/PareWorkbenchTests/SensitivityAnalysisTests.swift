@@ -21,6 +21,10 @@ final class RecordingEvaluator: LayerOrderedEvaluator {
   }
 
   func layerPosition(ofTensor tensor: String) -> Int? { inner.layerPosition(ofTensor: tensor) }
+
+  func sibling(compression: CompressionCache) throws -> any LayerOrderedEvaluator {
+    RecordingEvaluator(try inner.sibling(compression: compression))
+  }
 }
 
 /// A temporary folder removed when the value goes away.
