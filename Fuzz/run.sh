@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds the safetensors header fuzzer (libFuzzer + AddressSanitizer) and runs it for SECONDS
-# (default 60). Exits non-zero when the fuzzer finds a crash, a timeout or a broken invariant;
-# the input that triggered it is left in Fuzz/bin/artifacts/ (replay: Fuzz/bin/safetensors-header-fuzz FILE).
+# Builds the fuzzers (libFuzzer + AddressSanitizer) and runs each for SECONDS (default 60): the
+# safetensors header and file reader, then the WordPiece tokenizer (tokenizer.json loading and
+# encoding). Exits non-zero when a fuzzer finds a crash, a timeout or a broken invariant; the
+# input that triggered it is left in Fuzz/bin/artifacts/ (replay: Fuzz/bin/<fuzzer> FILE).
 #
 # The fuzzer is built with swiftc directly rather than SwiftPM, so that only the code under test
 # is instrumented. PareCore's LinearAlgebra.swift and Statistics.swift need the CBLAS system
 # module, so PareCore's pure-Swift files are first compiled into a PareCore module of their own,
 # which the reader's sources (`import PareCore`) then compile against unchanged. The reader's
 # files need nothing else (SafetensorsFile+SHA256.swift, the one swift-crypto user, is left out).
-# Seeds (Fuzz/seeds/) are in the target's input format: see Fuzz/SafetensorsHeaderFuzz.swift.
+# Seeds (Fuzz/seeds/, Fuzz/seeds-tokenizer/) are in each target's input format: see the targets.
 set -euo pipefail
 
 seconds="${1:-60}"
@@ -20,6 +21,8 @@ flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 
 core=(DType.swift Tensor.swift Tensor+Encoding.swift FloatConversion.swift)
 formats=(JSONValue.swift SafetensorsError.swift SafetensorsHeader.swift SafetensorsFile.swift MappedFile.swift)
+tokenizer=(TokenizerJSON.swift TokenizerConfig.swift WordPieceTokenizer.swift WordPieceModel.swift BertNormalizer.swift
+  AddedTokens.swift BertCharacterClasses.swift BertUnicodeTables.swift ModelError.swift SentenceDataset.swift)
 
 mkdir -p "$bin/modules" "$bin/artifacts" "$corpus"
 echo "fuzz: building $bin/safetensors-header-fuzz"
@@ -30,6 +33,9 @@ echo "fuzz: building $bin/safetensors-header-fuzz"
 "$swiftc" "${flags[@]}" -use-ld=lld -module-name SafetensorsHeaderFuzz -I "$bin/modules" \
   -o "$bin/safetensors-header-fuzz" \
   "$root/Fuzz/SafetensorsHeaderFuzz.swift" "${formats[@]/#/$root/Sources/PareFormats/}" "$bin/PareCore.o"
+echo "fuzz: building $bin/tokenizer-fuzz"
+"$swiftc" "${flags[@]}" -use-ld=lld -module-name TokenizerFuzz -o "$bin/tokenizer-fuzz" \
+  "$root/Fuzz/TokenizerFuzz.swift" "${tokenizer[@]/#/$root/Sources/PareFormats/}"
 
 # SafetensorsFile maps a real file: the fuzzer writes each input into this directory.
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/pare-fuzz.XXXXXX")"
@@ -48,8 +54,19 @@ PARE_FUZZ_SCRATCH="$scratch" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" SWIF
   -dict="$root/Fuzz/safetensors.dict" -artifact_prefix="$bin/artifacts/" -print_final_stats=1 \
   "$corpus" "$root/Fuzz/seeds" || status=$?
 
+if [ "$status" -eq 0 ]; then
+  echo "fuzz: tokenizer for ${seconds}s (corpus: $corpus-tokenizer, seeds: $root/Fuzz/seeds-tokenizer)"
+  mkdir -p "$corpus-tokenizer"
+  PARE_FUZZ_SCRATCH="$scratch" PARE_FUZZ_TOKENIZER="$root/Tests/PareFormatsTests/Fixtures/all-MiniLM-L6-v2-tokenizer" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}" \
+    "$bin/tokenizer-fuzz" \
+    -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=4096 \
+    -artifact_prefix="$bin/artifacts/" -print_final_stats=1 \
+    "$corpus-tokenizer" "$root/Fuzz/seeds-tokenizer" || status=$?
+fi
+
 if [ "$status" -ne 0 ]; then
   echo "fuzz: FAILED (exit $status); reproducer(s) in $bin/artifacts/" >&2
   exit "$status"
 fi
-echo "fuzz: no crashes in ${seconds}s; corpus now $(find "$corpus" -type f | wc -l) inputs"
+echo "fuzz: no crashes in ${seconds}s each; corpora now $(find "$corpus" -type f | wc -l) and $(find "$corpus-tokenizer" -type f | wc -l) inputs"
