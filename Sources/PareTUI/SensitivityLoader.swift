@@ -95,6 +95,9 @@ final class SensitivityLoader: Sendable {
         }
         // Cancelled during the evolutionary step, the search returns what it had: not wanted.
         guard !superseded() else { return }
+        if let sessionCompression = source.sessionCompression {
+          _ = try AppliedPlan(plan: outcome.found.plan, weights: weights, cache: sessionCompression)
+        }
         post(.found(generation: generation, outcome))
       } catch is CancellationError {
       } catch {

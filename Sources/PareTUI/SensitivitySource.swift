@@ -16,6 +16,9 @@ public struct SensitivitySource: Sendable {
   /// sweep compresses each (tensor, candidate) once; a found plan is compressed again, once, by
   /// the session.
   public var compression: CompressionCache
+  /// The session's compressed tensors: a found plan is compressed into them on the background
+  /// queue, so applying it on the UI thread finds every tensor ready (nil: applied as is).
+  public var sessionCompression: CompressionCache?
   /// SHA-256 of the model's weights (the cache key, with the data's and the metric).
   public var modelSHA256: String
   /// SHA-256 of the evaluation data.
@@ -33,12 +36,13 @@ public struct SensitivitySource: Sendable {
   /// candidates and 100 evaluations (seed 1) in the search, so `a` finds the plan `pare search
   /// --target-ratio` writes.
   public init(modelSHA256: String, dataSHA256: String, compression: CompressionCache,
-              environment: [String: String] = ProcessInfo.processInfo.environment,
+              sessionCompression: CompressionCache? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
               mapCandidates: [Candidate] = Candidate.sensitivityDefaults,
               searchCandidates: [Candidate] = Candidate.searchDefaults,
               searchOptions: PlanSearch.Options = PlanSearch.Options(),
               makeEvaluator: @escaping @Sendable () throws -> any LayerOrderedEvaluator) {
     (self.modelSHA256, self.dataSHA256, self.compression, self.environment) = (modelSHA256, dataSHA256, compression, environment)
+    self.sessionCompression = sessionCompression
     (self.mapCandidates, self.searchCandidates, self.searchOptions) = (mapCandidates, searchCandidates, searchOptions)
     self.makeEvaluator = makeEvaluator
   }

@@ -36,7 +36,8 @@ struct Explore: ParsableCommand {
     let session = try Session(model: opened, initialPlan: initialPlan, evaluator: evaluator, compression: compression)
     let weightsSHA256 = opened.weights.sha256()
     let store = SessionStore(model: opened, weightsSHA256: weightsSHA256)
-    let sensitivity = try sensitivitySource(opened, path: path, weightsSHA256: weightsSHA256, evaluator: evaluator)
+    let sensitivity = try sensitivitySource(opened, path: path, weightsSHA256: weightsSHA256, evaluator: evaluator,
+                                            sessionCompression: compression)
     // Everything that can fail on bad input has run: only now take over the terminal.
     let terminal = try CursesTerminal()
     defer { terminal.shutdown() }
@@ -49,12 +50,13 @@ struct Explore: ParsableCommand {
   /// data. The sweep compresses every tensor under every candidate once, so it gets its own
   /// small compression cache instead of filling the session's.
   private func sensitivitySource(_ model: ModelDirectory, path: String, weightsSHA256: String,
-                                 evaluator: (any LayerOrderedEvaluator)?) throws -> SensitivitySource? {
+                                 evaluator: (any LayerOrderedEvaluator)?, sessionCompression: CompressionCache) throws -> SensitivitySource? {
     let limit = EvaluationDataOptions.interactiveSentenceLimit
     guard let evaluator,
           let data = try evaluationData.dataReference(for: model, modelPath: path, defaultSentenceLimit: limit) else { return nil }
     let compression = CompressionCache(byteLimit: EvaluationDataOptions.modelBytes(model) / 4)
-    return SensitivitySource(modelSHA256: weightsSHA256, dataSHA256: data.sha256, compression: compression) {
+    return SensitivitySource(modelSHA256: weightsSHA256, dataSHA256: data.sha256, compression: compression,
+                             sessionCompression: sessionCompression) {
       try evaluator.sibling(compression: compression)
     }
   }
