@@ -26,9 +26,9 @@ import Testing
   @Test func neighbourAgreementCountsSentencesWhoseNearestNeighbourIsUnchanged() throws {
     // Baseline: 0 and 1 close together, 2 far away; its neighbours are 1, 0, 1.
     let baseline = try Tensor(shape: [3, 2], scalars: [1, 0, 0.9, 0.1, 0, 1])
-    // Now 2 sits next to 0: neighbours 2, 0 (0.99 vs 0.71 with 2... checked below), 0.
+    // Now 2 sits next to 0 (cos 0.995) and 1 has turned: cos(1,0) = 0.6, cos(1,2) ≈ 0.677.
+    // Neighbours become 2, 2, 0: none is unchanged.
     let changed = try Tensor(shape: [3, 2], scalars: [1, 0, 0.6, 0.8, 0.99, 0.1])
-    // cos(1,0) = 0.6, cos(1,2) = 0.6*0.99+0.8*0.1 over |2| ≈ 0.674: neighbour of 1 becomes 2.
     let m = EmbeddingMetrics(embeddings: changed, baseline: baseline)
     #expect(m.neighbourAgreement == 0)
   }
