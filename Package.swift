@@ -25,6 +25,7 @@ let package = Package(
     .systemLibrary(
       name: "CNcurses", pkgConfig: "ncursesw",
       providers: [.apt(["libncursesw5-dev"])]),
+    .systemLibrary(name: "CMalloc"),
 
     // MARK: - Library modules (dependencies point left: Core <- Formats <- Engine <- Compression)
     .target(name: "PareCore", dependencies: ["CBLAS"]),
@@ -39,7 +40,7 @@ let package = Package(
     .executableTarget(
       name: "pare",
       dependencies: [
-        "PareCore", "PareFormats", "PareEngine", "PareCompression", "PareWorkbench", "PareTerminal", "PareTUI",
+        "CMalloc", "PareCore", "PareFormats", "PareEngine", "PareCompression", "PareWorkbench", "PareTerminal", "PareTUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -6,7 +6,8 @@ Usage: python3 scripts/bench_numpy.py [--pare PATH] [--model DIR] [--repeat N]
 The bundled 1,000-image test set is tiled 10x so that per-call overheads are
 small next to the compute. numpy is timed in-process (preprocessing included,
 model loading not); pare is timed as a whole process, start-up and file
-loading included, so a ratio <= 1.0 is a conservative target for pare.
+loading included, so a ratio <= 1.0 is a conservative target for pare. With
+--pare the two alternate, run for run, so that both see the same machine load.
 """
 
 import argparse
@@ -25,15 +26,25 @@ from make_demo_assets import (DATA_PATH, ROOT, forward, load_model, preprocess, 
 TILES = 10
 
 
-def median_ms(run, repeat):
-    """Median wall time of `run` in ms over `repeat` calls, after one untimed warm-up."""
+def elapsed_ms(run):
+    """Wall time of one call of `run`, in ms."""
+    start = time.perf_counter()
     run()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+    return (time.perf_counter() - start) * 1000
+
+
+def median_ms(runs, repeat):
+    """Median wall time in ms of each of `runs` over `repeat` rounds, in which they take turns,
+    after one untimed warm-up of each. Each run starts after a pause: OpenBLAS's idle threads
+    spin on a core for about 0.1 s after a call, which would slow whatever runs next."""
+    for run in runs:
         run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    times = [[] for _ in runs]
+    for _ in range(repeat):
+        for run, samples in zip(runs, times):
+            time.sleep(0.25)
+            samples.append(elapsed_ms(run))
+    return [statistics.median(samples) for samples in times]
 
 
 def main():
@@ -57,9 +68,9 @@ def main():
 
     n = len(images)
     print(f"numpy accuracy: {numpy_eval()}/{n}")
-    numpy_ms = median_ms(numpy_eval, args.repeat)
-    print(f"numpy forward, {n} images: {numpy_ms:.1f} ms (median of {args.repeat})")
     if not args.pare:
+        numpy_ms, = median_ms([numpy_eval], args.repeat)
+        print(f"numpy forward, {n} images: {numpy_ms:.1f} ms (median of {args.repeat})")
         return
 
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -75,7 +86,8 @@ def main():
             return result.stdout
 
         print(f"pare output: {pare_eval().strip()}")
-        pare_ms = median_ms(pare_eval, args.repeat)
+        numpy_ms, pare_ms = median_ms([numpy_eval, pare_eval], args.repeat)
+    print(f"numpy forward, {n} images: {numpy_ms:.1f} ms (median of {args.repeat})")
     print(f"pare eval process, {n} images: {pare_ms:.1f} ms (median of {args.repeat})")
     print(f"ratio pare/numpy: {pare_ms / numpy_ms:.2f} (target <= 1.0)")
 

@@ -9,31 +9,7 @@ extension Tensor {
     guard bytes.count == count * dtype.byteSize else {
       throw TensorError.shapeMismatch(shape: shape, count: bytes.count / max(dtype.byteSize, 1))
     }
-    self.init(unsafeUninitializedShape: shape, initializingWith: { out in
-      func convert<T>(_: T.Type, _ f: (T) -> Float) {
-        for i in 0..<count { out[i] = f(bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)) }
-      }
-      switch dtype {
-      case .f32:
-        if count > 0, let base = bytes.baseAddress, let dst = out.baseAddress {
-          UnsafeMutableRawPointer(dst).copyMemory(from: base, byteCount: count * 4)
-        }
-      case .f64: convert(UInt64.self) { Float(Double(bitPattern: UInt64(littleEndian: $0))) }
-      case .f16: convert(UInt16.self) { FloatConversion.float(f16Bits: UInt16(littleEndian: $0)) }
-      case .bf16: convert(UInt16.self) { FloatConversion.float(bf16Bits: UInt16(littleEndian: $0)) }
-      case .f8E4M3: convert(UInt8.self) { FloatConversion.float(e4m3Bits: $0) }
-      case .f8E5M2: convert(UInt8.self) { FloatConversion.float(e5m2Bits: $0) }
-      case .i64: convert(Int64.self) { Float(Int64(littleEndian: $0)) }
-      case .i32: convert(Int32.self) { Float(Int32(littleEndian: $0)) }
-      case .i16: convert(Int16.self) { Float(Int16(littleEndian: $0)) }
-      case .i8: convert(Int8.self) { Float($0) }
-      case .u64: convert(UInt64.self) { Float(UInt64(littleEndian: $0)) }
-      case .u32: convert(UInt32.self) { Float(UInt32(littleEndian: $0)) }
-      case .u16: convert(UInt16.self) { Float(UInt16(littleEndian: $0)) }
-      case .u8: convert(UInt8.self) { Float($0) }
-      case .bool: convert(UInt8.self) { $0 == 0 ? 0 : 1 }
-      }
-    })
+    self.init(unsafeUninitializedShape: shape, initializingWith: { dtype.decode(bytes, into: $0) })
   }
 
   /// The elements encoded as little-endian `dtype` bytes.
@@ -83,6 +59,39 @@ extension Tensor {
   public func rounded(through dtype: DType) throws -> Tensor {
     guard dtype != .f32, dtype.isWritable else { return self }
     return try encoded(as: dtype).withUnsafeBytes { try Tensor(decoding: $0, dtype: dtype, shape: shape) }
+  }
+}
+
+extension DType {
+  /// Converts the first `out.count` elements of `bytes` (little-endian, this dtype; may be
+  /// unaligned, e.g. a mapped file) to Float32 in `out`. `bytes` must hold at least
+  /// `out.count * byteSize` bytes. Exact wherever Float32 can hold the value (see `DType`).
+  public func decode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<Float>) {
+    let count = out.count
+    precondition(bytes.count >= count * byteSize, "decode: \(bytes.count) bytes for \(count) \(rawValue) elements")
+    guard count > 0, let source = bytes.baseAddress, let destination = out.baseAddress else { return }
+    // Written as plain loops over the element type so the compiler vectorizes them: a dataset's
+    // images are decoded batch by batch on every evaluation.
+    @inline(__always) func convert<T>(_: T.Type, _ f: (T) -> Float) {
+      for i in 0..<count { destination[i] = f(source.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.stride, as: T.self)) }
+    }
+    switch self {
+    case .f32: UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: count * 4)
+    case .f64: convert(UInt64.self) { Float(Double(bitPattern: UInt64(littleEndian: $0))) }
+    case .f16: convert(UInt16.self) { FloatConversion.float(f16Bits: UInt16(littleEndian: $0)) }
+    case .bf16: convert(UInt16.self) { FloatConversion.float(bf16Bits: UInt16(littleEndian: $0)) }
+    case .f8E4M3: convert(UInt8.self) { FloatConversion.float(e4m3Bits: $0) }
+    case .f8E5M2: convert(UInt8.self) { FloatConversion.float(e5m2Bits: $0) }
+    case .i64: convert(Int64.self) { Float(Int64(littleEndian: $0)) }
+    case .i32: convert(Int32.self) { Float(Int32(littleEndian: $0)) }
+    case .i16: convert(Int16.self) { Float(Int16(littleEndian: $0)) }
+    case .i8: convert(Int8.self) { Float($0) }
+    case .u64: convert(UInt64.self) { Float(UInt64(littleEndian: $0)) }
+    case .u32: convert(UInt32.self) { Float(UInt32(littleEndian: $0)) }
+    case .u16: convert(UInt16.self) { Float(UInt16(littleEndian: $0)) }
+    case .u8: convert(UInt8.self) { Float($0) }
+    case .bool: convert(UInt8.self) { $0 == 0 ? 0 : 1 }
+    }
   }
 }
 

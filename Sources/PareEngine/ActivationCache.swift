@@ -46,14 +46,15 @@ extension SequentialNetwork {
     return min(4096, max(16, (4 << 20) / (4 * max(perSample, 1))))
   }
 
-  /// The network's outputs for `samples` raw inputs [N, ...], computed batch by batch.
+  /// The network's outputs for `samples` raw inputs [N, ...] (any dtype, e.g. a dataset's u8
+  /// images as stored), computed batch by batch.
   ///
   /// With a `cache`, the pass starts at layer `start` from the cached inputs of that layer (every
   /// batch must be cached there) and refreshes the cached inputs of later restart points, so the
   /// cache always describes this network. `isCancelled` is checked between batches; when it says
   /// yes the pass throws Swift's `CancellationError` and the cache keeps only whole, consistent layers.
   public func outputs(
-    for samples: Tensor, from start: Int = 0, cache: inout ActivationCache?,
+    for samples: EncodedTensor, from start: Int = 0, cache: inout ActivationCache?,
     isCancelled: () -> Bool = { false }
   ) throws -> Tensor {
     let count = samples.shape.first ?? 0
@@ -79,8 +80,10 @@ extension SequentialNetwork {
         }
         x = layers[index].forward(consume x)
       }
-      result.scalars.withUnsafeMutableBufferPointer { out in
-        for i in 0..<x.count { out[lower * width + i] = x.scalars[i] }
+      x.scalars.withUnsafeBufferPointer { rows in
+        result.scalars.withUnsafeMutableBufferPointer { out in
+          _ = UnsafeMutableBufferPointer(rebasing: out[(lower * width)..<(upper * width)]).update(fromContentsOf: rows)
+        }
       }
     }
     // Commit only complete layers: a cancelled pass above left `cache` untouched.

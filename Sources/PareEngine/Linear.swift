@@ -14,7 +14,9 @@ public struct Linear: Layer {
 
   public func forward(_ input: consuming Tensor) -> Tensor {
     let batch = input.shape[0], inFeatures = weight.shape[1], outFeatures = weight.shape[0]
-    return Tensor(shape: [batch, outFeatures]) { out in
+    // Every element is written: the bias rows below, or the product with beta = 0 (which
+    // BLAS defines to ignore C's previous contents).
+    return Tensor(unsafeUninitializedShape: [batch, outFeatures]) { out in
       guard let o = out.baseAddress else { return }
       if let bias {
         // Start from the bias in every row and accumulate the product onto it (beta = 1).

@@ -68,22 +68,23 @@ public struct SequentialNetwork: Sendable {
   public var outputWidth: Int { activationShapes.last?.reduce(1, *) ?? 0 }
 
   /// Raw inputs [N, ...] (all of them, or the samples in `range`) to the model's input:
-  /// `(raw * input_scale - mean[c]) / std[c]`, in one pass without copying the raw batch first.
-  public func preprocess(_ raw: Tensor, samples range: Range<Int>? = nil) -> Tensor {
+  /// `(raw * input_scale - mean[c]) / std[c]`. Each channel plane is decoded from its stored
+  /// dtype and scaled while it is still in cache, so the raw batch is never copied as Float32.
+  public func preprocess(_ raw: EncodedTensor, samples range: Range<Int>? = nil) -> Tensor {
     let range = range ?? 0..<(raw.shape.first ?? 0)
     let sampleSize = config.inputShape.reduce(1, *)
     let channels = config.inputShape.count == 3 ? config.inputShape[0] : 1
     let perChannel = sampleSize / channels
     let scale = config.inputScale
     let means = config.inputMean, stds = config.inputStd
+    let first = range.lowerBound * sampleSize
     return Tensor(unsafeUninitializedShape: [range.count] + config.inputShape, initializingWith: { out in
-      raw.scalars.withUnsafeBufferPointer { all in
-        let x = UnsafeBufferPointer(rebasing: all[(range.lowerBound * sampleSize)..<(range.upperBound * sampleSize)])
-        for start in stride(from: 0, to: x.count, by: perChannel) {
-          let c = (start / perChannel) % channels
-          let mean = means.count == 1 ? means[0] : means[c], std = stds.count == 1 ? stds[0] : stds[c]
-          for i in start..<(start + perChannel) { out[i] = (x[i] * scale - mean) / std }
-        }
+      for start in stride(from: 0, to: out.count, by: perChannel) {
+        let plane = UnsafeMutableBufferPointer(rebasing: out[start..<(start + perChannel)])
+        raw.decode(elements: (first + start)..<(first + start + perChannel), into: plane)
+        let c = (start / perChannel) % channels
+        let mean = means.count == 1 ? means[0] : means[c], std = stds.count == 1 ? stds[0] : stds[c]
+        for i in plane.indices { plane[i] = (plane[i] * scale - mean) / std }
       }
     })
   }

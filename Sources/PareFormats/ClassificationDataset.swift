@@ -4,8 +4,9 @@ import PareCore
 /// [N, features], any numeric dtype, raw values before the model's input scaling) and `labels`
 /// (integer dtype, [N]). Inputs for `pare forward` may leave the labels out.
 public struct ClassificationDataset: Sendable {
-  /// The raw inputs, [N, ...sample shape].
-  public let images: Tensor
+  /// The raw inputs, [N, ...sample shape], in the file's dtype: decoded batch by batch as a
+  /// network reads them, straight from the mapped file.
+  public let images: EncodedTensor
   /// Class id per sample (empty when the file has none and they were not required).
   public let labels: [Int]
   /// Where the data came from, for messages.
@@ -40,7 +41,7 @@ public struct ClassificationDataset: Sendable {
     } else {
       labels = []
     }
-    images = try file.tensor(named: "images")
+    images = try file.encodedTensor(named: "images")
     self.path = path
   }
 

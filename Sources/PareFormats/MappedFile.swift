@@ -31,16 +31,33 @@ final class MappedFile: @unchecked Sendable {
     bytes = UnsafeRawBufferPointer(start: address, count: size)
   }
 
+  /// Reads the pages behind `range` in now, with one system call, for bytes about to be read
+  /// whole: touching a cold mapping page by page costs a fault per 4 KB (1,900 of them for the
+  /// 10,000-image test set), which is slower than the copy itself. Advisory: failure is ignored.
+  func prefetch(_ range: Range<Int>) {
+    guard let (start, length) = pageAligned(range) else { return }
+    let address = UnsafeMutableRawPointer(mutating: bytes.baseAddress! + start)
+    #if os(Linux)
+    if madvise(address, length, MADV_POPULATE_READ) == 0 { return }  // Linux 5.14 and later
+    #endif
+    madvise(address, length, MADV_WILLNEED)
+  }
+
   /// Lets the kernel drop the pages behind `range` from this process's memory; touching them
   /// again reads them back from the page cache. A decoded tensor is a copy, and keeping its
   /// mapped bytes resident as well would double a model's footprint (90 MB for MiniLM).
   func release(_ range: Range<Int>) {
-    guard let base = bytes.baseAddress, !range.isEmpty else { return }
+    guard let (start, length) = pageAligned(range) else { return }
+    madvise(UnsafeMutableRawPointer(mutating: bytes.baseAddress! + start), length, MADV_DONTNEED)
+  }
+
+  /// The whole pages covering `range` (clipped to the file) as (offset, length), nil when empty.
+  private func pageAligned(_ range: Range<Int>) -> (Int, Int)? {
+    guard bytes.baseAddress != nil, !range.isEmpty else { return nil }
     let page = max(1, sysconf(Int32(_SC_PAGESIZE)))
     let start = range.lowerBound / page * page
     let end = min(bytes.count, (range.upperBound + page - 1) / page * page)
-    guard end > start else { return }
-    madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    return end > start ? (start, end - start) : nil
   }
 
   deinit {

@@ -41,16 +41,43 @@ public final class SafetensorsFile: Sendable {
   /// holds the decoded copy.
   public func tensor(named name: String) throws(SafetensorsError) -> Tensor {
     guard let entry = entry(named: name) else { throw SafetensorsError(file: path, tensor: name, .notFound) }
-    defer { mapping.release((dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)) }
+    let range = (dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)
+    mapping.prefetch(range)
+    defer { mapping.release(range) }
     return withRawBytes(of: entry) { raw in
       // Cannot fail: the header's validation guarantees the byte count matches dtype and shape.
       (try? Tensor(decoding: raw, dtype: entry.dtype, shape: entry.shape)) ?? Tensor(zeros: entry.shape)
     }
   }
 
+  /// The tensor `name` left in its stored dtype, read from the mapped file as it is decoded (see
+  /// `EncodedTensor`); the file stays mapped while the result lives. Its pages are read in now,
+  /// in one call: evaluation data is read whole, every time.
+  public func encodedTensor(named name: String) throws(SafetensorsError) -> EncodedTensor {
+    guard let entry = entry(named: name) else { throw SafetensorsError(file: path, tensor: name, .notFound) }
+    let range = (dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)
+    mapping.prefetch(range)
+    let bytes = EntryBytes(file: self, range: range)
+    // Cannot fail: the header's validation guarantees the byte count matches dtype and shape.
+    guard let encoded = try? EncodedTensor(dtype: entry.dtype, shape: entry.shape, bytes: bytes) else {
+      preconditionFailure("\(path): '\(name)' passed validation but its bytes do not match its shape")
+    }
+    return encoded
+  }
+
   /// Calls `body` with the on-disk bytes of `entry` (little-endian, valid while `body` runs).
   public func withRawBytes<R>(of entry: SafetensorsEntry, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
     let range = (dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)
     return try body(UnsafeRawBufferPointer(rebasing: mapping.bytes[range]))
+  }
+}
+
+/// One tensor's bytes inside a mapped safetensors file, which it keeps open.
+private struct EntryBytes: EncodedBytes {
+  let file: SafetensorsFile
+  let range: Range<Int>
+
+  func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    try body(UnsafeRawBufferPointer(rebasing: file.mapping.bytes[range]))
   }
 }

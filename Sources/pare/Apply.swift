@@ -5,6 +5,7 @@ import PareCompression
 /// `pare apply MODEL --plan F --output DIR [--packed]`: exports the compressed model.
 struct Apply: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "apply",
     abstract: "Write a model compressed by a plan: a drop-in model.safetensors, config.json and plan.json (with its summary), optionally the packed form.",
     discussion: """
       DIR/model.safetensors has the input's tensor names, shapes and dtypes, holding the \

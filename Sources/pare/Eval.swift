@@ -4,6 +4,7 @@ import Foundation
 /// `pare eval MODEL [--plan F]`: the model's metric on evaluation data, with and without a plan.
 struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "eval",
     abstract: "Evaluate a model (a classifier's top-1 accuracy, a text encoder's embedding fidelity), optionally compressed by a plan.",
     discussion: """
       Text encoders are measured against themselves uncompressed: fidelity is the mean cosine \

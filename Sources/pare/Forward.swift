@@ -5,6 +5,7 @@ import PareFormats
 /// `pare forward MODEL --input F --output OUT`: raw outputs for scripting and cross-checks.
 struct Forward: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "forward",
     abstract: "Run a model (optionally compressed by a plan) on inputs and write its outputs as safetensors: 'logits' [N, classes] for a classifier, 'embeddings' [N, hidden] f32 for a text encoder.")
 
   @Argument(help: "Model directory.")

@@ -6,6 +6,7 @@ import PareFormats
 /// `pare inspect MODEL`: every tensor with its size and statistics.
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "inspect",
     abstract: "List a model's tensors: name, shape, dtype, parameters, bytes and statistics.")
 
   @Argument(help: "Model directory or .safetensors file.")

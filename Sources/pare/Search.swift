@@ -8,6 +8,7 @@ import PareWorkbench
 /// chosen from the sensitivity table and refined by measurement.
 struct Search: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "search",
     abstract: "Find the plan that loses the least within a size budget, or the best plans for a ladder of ratios.",
     discussion: """
       The sensitivity table of the candidates (measured, or read from the cache as `pare \

@@ -4,6 +4,7 @@ import PareWorkbench
 /// `pare sensitivity MODEL`: what compressing each tensor alone costs, for each candidate.
 struct Sensitivity: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "sensitivity",
     abstract: "Measure each tensor's sensitivity: the metric with only that tensor compressed, for each candidate.",
     discussion: """
       Every floating-point tensor with two or more axes (matrices, convolution kernels) is \

@@ -27,7 +27,7 @@ private func writeDataset(
       #expect(data.sampleShape == [1, 2, 2])
       #expect(data.labels == [0, 2, 1])
       #expect(data.images.shape == [3, 1, 2, 2])
-      #expect(data.images.scalars == (0..<12).map(Float.init))
+      #expect(data.images.decoded().scalars == (0..<12).map(Float.init))
       try data.check(inputShape: [1, 2, 2], classes: 3)
     }
   }

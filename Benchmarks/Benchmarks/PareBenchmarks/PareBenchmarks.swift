@@ -11,11 +11,14 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 let lenet300 = repositoryRoot.appendingPathComponent("assets/models/lenet-300-100").path
 let testSet = repositoryRoot.appendingPathComponent("assets/data/mnist-test.safetensors").path
 
-/// The 1,000-image test set repeated to 10,000 images, as scripts/bench_numpy.py does.
-func tiledImages(_ copies: Int) throws -> Tensor {
-  let images = try ClassificationDataset(path: testSet).images
-  return try Tensor(shape: [images.shape[0] * copies] + images.shape.dropFirst(),
-                    scalars: Array([[Float]](repeating: images.scalars, count: copies).joined()))
+/// The 1,000-image test set repeated to 10,000 images, as scripts/bench_numpy.py does; kept as
+/// u8 like the file `pare eval` reads.
+func tiledImages(_ copies: Int) throws -> EncodedTensor {
+  let file = try SafetensorsFile(path: testSet)
+  let images = try file.encodedTensor(named: "images")
+  let bytes = try file.withRawBytes(of: file.entry(named: "images")!) { Array($0) }
+  return try EncodedTensor(dtype: images.dtype, shape: [images.shape[0] * copies] + images.shape.dropFirst(),
+                           bytes: Array([[UInt8]](repeating: bytes, count: copies).joined()))
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -49,7 +52,7 @@ let benchmarks: @Sendable () -> Void = {
 /// lenet-300-100 with 10,000 images and a filled activation cache.
 struct EvaluationFixture {
   let network: SequentialNetwork
-  let images: Tensor
+  let images: EncodedTensor
   let cache: ActivationCache?
   let lastLayer: Int
 
