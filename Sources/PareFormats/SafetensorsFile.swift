@@ -41,7 +41,7 @@ public final class SafetensorsFile: Sendable {
   /// holds the decoded copy.
   public func tensor(named name: String) throws(SafetensorsError) -> Tensor {
     guard let entry = entry(named: name) else { throw SafetensorsError(file: path, tensor: name, .notFound) }
-    let range = (dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)
+    let range = fileRange(of: entry)
     mapping.prefetch(range)
     defer { mapping.release(range) }
     return withRawBytes(of: entry) { raw in
@@ -55,20 +55,25 @@ public final class SafetensorsFile: Sendable {
   /// in one call: evaluation data is read whole, every time.
   public func encodedTensor(named name: String) throws(SafetensorsError) -> EncodedTensor {
     guard let entry = entry(named: name) else { throw SafetensorsError(file: path, tensor: name, .notFound) }
-    let range = (dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)
+    let range = fileRange(of: entry)
     mapping.prefetch(range)
-    let bytes = EntryBytes(file: self, range: range)
-    // Cannot fail: the header's validation guarantees the byte count matches dtype and shape.
-    guard let encoded = try? EncodedTensor(dtype: entry.dtype, shape: entry.shape, bytes: bytes) else {
-      preconditionFailure("\(path): '\(name)' passed validation but its bytes do not match its shape")
+    do {
+      return try EncodedTensor(dtype: entry.dtype, shape: entry.shape, bytes: EntryBytes(file: self, range: range))
+    } catch {
+      // Not reached: the header's validation already matched the byte count to dtype and shape.
+      throw SafetensorsError(file: path, tensor: name, .sizeMismatch(
+        expected: Tensor.elementCount(entry.shape) * entry.dtype.byteSize, actual: range.count))
     }
-    return encoded
   }
 
   /// Calls `body` with the on-disk bytes of `entry` (little-endian, valid while `body` runs).
   public func withRawBytes<R>(of entry: SafetensorsEntry, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-    let range = (dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)
-    return try body(UnsafeRawBufferPointer(rebasing: mapping.bytes[range]))
+    try body(UnsafeRawBufferPointer(rebasing: mapping.bytes[fileRange(of: entry)]))
+  }
+
+  /// Where `entry`'s bytes lie in the file.
+  private func fileRange(of entry: SafetensorsEntry) -> Range<Int> {
+    (dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)
   }
 }
 
