@@ -40,8 +40,11 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
 
   /// The candidates `pare sensitivity` sweeps by default: int symmetric per channel at 2, 3, 4, 6
   /// and 8 bits; low rank at 1/8, 1/4 and 1/2 of full rank; magnitude pruning of 50, 75 and 90%.
-  public static let sensitivityDefaults = parseDefaults(
-    "int2,int3,int4,int6,int8,rank/8,rank/4,rank/2,prune50,prune75,prune90")
+  public static let sensitivityDefaults = parseDefaults(sensitivityDefaultList)
+
+  /// `sensitivityDefaults` as written on a command line. Help text quotes it rather than parse the
+  /// list: ArgumentParser builds every command's help at every start.
+  public static let sensitivityDefaultList = "int2,int3,int4,int6,int8,rank/8,rank/4,rank/2,prune50,prune75,prune90"
 
   /// The candidates `pare search` chooses from by default: the sensitivity defaults plus int5,
   /// one-codebook-per-tensor quantization, low rank with quantized factors and pruning followed by

@@ -17,7 +17,7 @@ struct Sensitivity: ParsableCommand {
       cbB (codebook of 2^B centroids per tensor), fp8, fp16, bf16, each with an optional \
       granularity suffix t (tensor), c (channel) or gN (groups of N), e.g. int4g64; pruneP \
       (magnitude pruning of P%), N:M (e.g. 2:4); rank/D (low rank at min(rows, columns)/D). \
-      'default' stands for \(Candidate.sensitivityDefaults.map(\.description).joined(separator: ",")); \
+      'default' stands for \(Candidate.sensitivityDefaultList); \
       'search' for the larger set `pare search` uses.
 
       Results are cached per model weights, data and candidate under $PARE_CACHE_DIR, else \

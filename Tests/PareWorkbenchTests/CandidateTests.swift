@@ -61,6 +61,7 @@ struct CandidateTests {
   @Test func theDefaultSetsAreWhatTheyClaim() {
     #expect(Candidate.sensitivityDefaults.map(\.description)
       == ["int2", "int3", "int4", "int6", "int8", "rank/8", "rank/4", "rank/2", "prune50", "prune75", "prune90"])
+    #expect(Candidate.sensitivityDefaults.map(\.description).joined(separator: ",") == Candidate.sensitivityDefaultList)
     #expect(Set(Candidate.sensitivityDefaults).isSubset(of: Set(Candidate.searchDefaults)))
     #expect(Candidate.searchDefaults.count > Candidate.sensitivityDefaults.count)
   }
