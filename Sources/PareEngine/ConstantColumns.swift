@@ -67,13 +67,15 @@ struct ConstantColumns {
     let width = varying.count
     // Runs are copied in whole 16-float chunks that may run past their end: the next run then
     // overwrites the excess, and the buffer has room for the last one's.
+    // A chunk may also read up to 15 floats past its run, so the rows whose end lies closer than
+    // that to the end of the matrix are copied exactly.
+    let exactRows = (Self.chunk - 1 + columns - 1) / columns
     return [Float](unsafeUninitializedCapacity: rows * width + Self.chunk) { out, count in
       guard let out = out.baseAddress else { return }
       var target = out
       for row in 0..<rows {
         let source = matrix + row * columns
-        // A chunk may also read past its run, which is only safe before the matrix's last row.
-        if row == rows - 1 {
+        if row >= rows - exactRows {
           for run in runs { target.update(from: source + run.lowerBound, count: run.count); target += run.count }
           continue
         }

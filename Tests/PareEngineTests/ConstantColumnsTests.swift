@@ -50,6 +50,15 @@ struct ConstantColumnsTests {
     #expect(gathered == x.flatMap { row in varying.map { row[$0] } })
   }
 
+  @Test func gathersNarrowMatricesWithoutReadingPastTheirEnd() throws {
+    // Four columns, so the 16-float chunks of the early rows reach into later rows, and the last
+    // four rows are copied exactly; every row differs in columns 1 and 3.
+    let rows = (0..<10).map { r -> [Float] in [7, Float(r), 8, Float(-r)] }
+    let constant = try #require(find(rows))
+    let gathered = rows.flatMap { $0 }.withUnsafeBufferPointer { constant.gather($0.baseAddress!, rows: 10, columns: 4) }
+    #expect(gathered == rows.flatMap { [$0[1], $0[3]] })
+  }
+
   @Test(arguments: [(64, 50, 30, 0.4), (9, 784, 20, 0.75), (3, 40, 5, 1.0)])
   func linearWithConstantColumnsMatchesNaiveLoops(batch: Int, inFeatures: Int, outFeatures: Int, constantFraction: Double) throws {
     // Like normalized background pixels: a share of the columns hold one value in every row.
