@@ -1,3 +1,8 @@
 // OpenBLAS's CBLAS interface (sgemm) and LAPACKE (sgesdd) for PareCore.
 #include <cblas.h>
 #include <lapacke.h>
+
+// Exported by OpenBLAS's pthreads build but not declared in its headers: joins the pool's
+// threads. OpenBLAS calls it itself before a fork and restarts the pool at the next threaded call;
+// PareCore's BLASThreads calls it before running single-threaded calls side by side.
+int blas_thread_shutdown_(void);

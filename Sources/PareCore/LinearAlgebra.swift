@@ -1,13 +1,5 @@
 import CBLAS
-import Synchronization
-
-/// Serializes every call into OpenBLAS and LAPACK.
-///
-/// The pthreads build of OpenBLAS keeps one global thread pool and is not safe to enter from
-/// several threads at once: concurrent calls (the explorer's SVD on the UI thread while the
-/// evaluation runs its GEMMs, or parallel tests) corrupted the pool and hung the process at exit
-/// in `blas_thread_shutdown_`. Each call still uses all of OpenBLAS's own threads.
-private let openBLASLock = Mutex(())
+import Dispatch
 
 /// Matrix products and singular value decompositions through OpenBLAS and LAPACKE.
 ///
@@ -17,7 +9,7 @@ public enum LinearAlgebra {
   /// `c[m, n] = alpha * op(a) * op(b) + beta * c` with row-major operands, where `op` transposes
   /// when asked; `a` is [m, k] (or [k, m] transposed), `b` is [k, n] (or [n, k] transposed).
   ///
-  /// - Complexity: O(m n k), multithreaded by OpenBLAS.
+  /// - Complexity: O(m n k), on OpenBLAS's threads (on the calling thread inside `concurrently`).
   public static func gemm(
     m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, transposeA: Bool = false,
@@ -25,11 +17,31 @@ public enum LinearAlgebra {
     c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0
   ) {
     guard m > 0, n > 0 else { return }
-    openBLASLock.withLock { _ in
+    BLASThreads.shared.call {
       cblas_sgemm(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         blasint(m), blasint(n), blasint(k), alpha,
         a, blasint(transposeA ? m : k), b, blasint(transposeB ? k : n), beta, c, blasint(n))
+    }
+  }
+
+  /// How many threads OpenBLAS runs each call on (OPENBLAS_NUM_THREADS, or the cores): the
+  /// number of workers that keeps every core busy in `concurrently`.
+  public static var threadCount: Int { BLASThreads.shared.threadCount }
+
+  /// Runs `body(0)` to `body(workers - 1)` at the same time on `workers` threads and returns when
+  /// all have. Their GEMMs and SVDs run single-threaded, side by side, while calls from other
+  /// threads wait (`BLASThreads`): for many independent pieces of work, such as the batches of a
+  /// forward pass, one piece per core beats every core on each piece in turn. With one worker,
+  /// `body(0)` runs on the calling thread and its calls stay threaded.
+  public static func concurrently(workers: Int, _ body: @Sendable (Int) -> Void) {
+    guard workers > 1 else {
+      if workers == 1 { body(0) }
+      return
+    }
+    let threads = BLASThreads.shared
+    threads.section {
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in threads.worker { body(worker) } }
     }
   }
 
@@ -75,7 +87,7 @@ public enum LinearAlgebra {
     var s = [Float](repeating: 0, count: k)
     var u = [Float](repeating: 0, count: vectors ? m * k : 1)
     var vt = [Float](repeating: 0, count: vectors ? k * n : 1)
-    let info = openBLASLock.withLock { _ in LAPACKE_sgesdd(
+    let info = BLASThreads.shared.call { LAPACKE_sgesdd(
       LAPACK_ROW_MAJOR, vectors ? CChar(UInt8(ascii: "S")) : CChar(UInt8(ascii: "N")),
       Int32(m), Int32(n), &a, Int32(n), &s,
       &u, Int32(k), &vt, Int32(n)) }  // LAPACKE checks ldu, ldvt even without vectors

@@ -1,4 +1,5 @@
 import PareCore
+import Synchronization
 
 /// The inputs of chosen layers for every batch of a dataset, kept from an earlier forward pass so
 /// that a later pass can restart at layer k instead of layer 0.
@@ -50,12 +51,14 @@ extension SequentialNetwork {
   }
 
   /// The network's outputs for `samples` raw inputs [N, ...] (any dtype, e.g. a dataset's u8
-  /// images as stored), computed batch by batch.
+  /// images as stored), computed batch by batch, one batch per core at a time
+  /// (`LinearAlgebra.concurrently`).
   ///
   /// With a `cache`, the pass starts at layer `start` from the cached inputs of that layer (every
   /// batch must be cached there) and refreshes the cached inputs of later restart points, so the
-  /// cache always describes this network. `isCancelled` is checked between batches; when it says
-  /// yes the pass throws Swift's `CancellationError` and the cache keeps only whole, consistent layers.
+  /// cache always describes this network. `isCancelled` is checked before each batch, never from
+  /// two threads at once; when it says yes the pass throws Swift's `CancellationError` and the
+  /// cache keeps only whole, consistent layers.
   public func outputs(
     for samples: EncodedTensor, from start: Int = 0, cache: inout ActivationCache?,
     isCancelled: () -> Bool = { false }
@@ -64,33 +67,58 @@ extension SequentialNetwork {
     let batchSize = cache?.batchSize ?? preferredBatchSize
     let batches = (count + batchSize - 1) / batchSize
     let start = (cache?.canRestart(at: start, batches: batches) ?? false) ? start : 0
+    let cachedInputs = start > 0 ? cache?.inputs[start] : nil
+    let refreshed = (cache?.restartPoints ?? []).filter { $0 > start || start == 0 }
     let width = outputWidth
-    var refreshed: [Int: [Tensor]] = [:]
+    let pass = Mutex(BatchPass(batches: batches))
     var result = Tensor(zeros: [count, width])
 
-    for b in 0..<batches {
-      if isCancelled() { throw CancellationError() }
-      let lower = b * batchSize, upper = min(count, lower + batchSize)
-      var x: Tensor
-      if start > 0, let cached = cache?.inputs[start]?[b] {
-        x = cached
-      } else {
-        x = preprocess(samples, samples: lower..<upper)
-      }
-      for index in start..<layers.count {
-        if let points = cache?.restartPoints, points.contains(index), index > start || start == 0 {
-          refreshed[index, default: []].append(x)
-        }
-        x = layers[index].forward(consume x)
-      }
-      x.scalars.withUnsafeBufferPointer { rows in
-        result.scalars.withUnsafeMutableBufferPointer { out in
-          _ = UnsafeMutableBufferPointer(rebasing: out[(lower * width)..<(upper * width)]).update(fromContentsOf: rows)
+    result.scalars.withUnsafeMutableBufferPointer { out in
+      // Each batch writes its own rows of `out`; `isCancelled` is only called under `pass`'s lock.
+      nonisolated(unsafe) let (out, isCancelled) = (out, isCancelled)
+      LinearAlgebra.concurrently(workers: min(batches, LinearAlgebra.threadCount)) { _ in
+        while let b = pass.withLock({ $0.nextBatch(isCancelled: isCancelled) }) {
+          let lower = b * batchSize, upper = min(count, lower + batchSize)
+          var x = cachedInputs?[b] ?? preprocess(samples, samples: lower..<upper)
+          var inputs: [Int: Tensor] = [:]
+          for index in start..<layers.count {
+            if refreshed.contains(index) { inputs[index] = x }
+            x = layers[index].forward(consume x)
+          }
+          x.scalars.withUnsafeBufferPointer { rows in
+            _ = UnsafeMutableBufferPointer(rebasing: out[(lower * width)..<(upper * width)]).update(fromContentsOf: rows)
+          }
+          pass.withLock { $0.inputs[b] = inputs }
         }
       }
     }
+    let finished = pass.withLock { $0 }
+    if finished.cancelled { throw CancellationError() }
     // Commit only complete layers: a cancelled pass above left `cache` untouched.
-    for (layer, inputs) in refreshed { cache?.inputs[layer] = inputs }
+    for layer in refreshed { cache?.inputs[layer] = finished.inputs.map { $0[layer] ?? Tensor(zeros: [0]) } }
     return result
+  }
+}
+
+/// The shared state of one `outputs` pass while its batches run on several threads.
+private struct BatchPass {
+  /// Per batch, the inputs it kept of the layers whose cached inputs the pass refreshes.
+  var inputs: [[Int: Tensor]]
+  /// The next batch to hand out.
+  private var next = 0
+  /// Whether the pass was cancelled; no batch is handed out after that.
+  private(set) var cancelled = false
+
+  init(batches: Int) { inputs = Array(repeating: [:], count: batches) }
+
+  /// The next batch to run, or nil when all are handed out or `isCancelled` says to stop.
+  mutating func nextBatch(isCancelled: () -> Bool) -> Int? {
+    guard !cancelled, next < inputs.count else { return nil }
+    if isCancelled() {
+      cancelled = true
+      return nil
+    }
+    next += 1
+    return next - 1
   }
 }

@@ -64,6 +64,22 @@ struct BundledModelTests {
     #expect(fresh != full)
   }
 
+  /// Batches run side by side on several threads: each must land in its own rows, equal to
+  /// that batch run alone (up to rounding: alone, its GEMMs run threaded).
+  @Test func batchesRunSideBySideLandInOrder() throws {
+    let (network, _) = try load("lenet-5")
+    let data = try ClassificationDataset(path: Self.testSet)
+    var cache: ActivationCache? = ActivationCache(batchSize: 70, restartPoints: [])
+    let outputs = try network.outputs(for: data.images, cache: &cache)
+    let width = network.outputWidth
+    for lower in stride(from: 0, to: data.count, by: 70) {
+      let upper = min(data.count, lower + 70)
+      let alone = network.forward(network.preprocess(data.images, samples: lower..<upper))
+      let rows = outputs.scalars[(lower * width)..<(upper * width)]
+      #expect(zip(rows, alone.scalars).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
+    }
+  }
+
   @Test func cancellationLeavesTheCacheConsistent() throws {
     let (network, _) = try load("lenet-300-100")
     let data = try ClassificationDataset(path: Self.testSet)
