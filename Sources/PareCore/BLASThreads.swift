@@ -33,6 +33,9 @@ final class BLASThreads: @unchecked Sendable {
   private var mode = Mode.threaded
   private var sections = 0
   private var threadedCallInFlight = false
+  /// Plain calls waiting for the sections to end: no new section starts meanwhile, so back-to-back
+  /// sections (a sensitivity sweep's evaluations) cannot starve the explorer's SVDs.
+  private var callsWaiting = 0
   /// Set (non-nil) on a thread while it works for a section.
   private var sectionWorker = pthread_key_t()
 
@@ -48,6 +51,7 @@ final class BLASThreads: @unchecked Sendable {
   func call<Result>(_ body: () throws -> Result) rethrows -> Result {
     if pthread_getspecific(sectionWorker) != nil { return try body() }
     pthread_mutex_lock(mutex)
+    callsWaiting += 1
     while true {
       // The thread count comes back with the first call after the last section, not at the end
       // of the section: a process that ends after its forward pass never restarts the pool.
@@ -58,6 +62,7 @@ final class BLASThreads: @unchecked Sendable {
       if mode == .threaded, !threadedCallInFlight { break }
       pthread_cond_wait(changed, mutex)
     }
+    callsWaiting -= 1
     threadedCallInFlight = true
     pthread_mutex_unlock(mutex)
     defer { update { $0.threadedCallInFlight = false } }
@@ -66,8 +71,11 @@ final class BLASThreads: @unchecked Sendable {
 
   /// Runs `body`, whose `worker` calls may make single-threaded OpenBLAS calls side by side.
   func section<Result>(_ body: () throws -> Result) rethrows -> Result {
+    let nested = pthread_getspecific(sectionWorker) != nil
     pthread_mutex_lock(mutex)
-    while threadedCallInFlight { pthread_cond_wait(changed, mutex) }
+    // A section inside a section's worker joins it at once: waiting for the calls that wait for
+    // the outer section to end would deadlock.
+    while !nested, threadedCallInFlight || callsWaiting > 0 { pthread_cond_wait(changed, mutex) }
     if mode == .threaded {
       openblas_set_num_threads(1)
       blas_thread_shutdown_()

@@ -97,6 +97,45 @@ struct BLASThreadsTests {
     for s in spectra { #expect(s == expectedValues) }
   }
 
+  /// Plain calls get through while another thread starts sections back to back (a sweep's
+  /// evaluations): each waits for the section in flight, not for the sweep to end. (Whether the
+  /// next section would have slipped in first without `callsWaiting` depends on the scheduler, so
+  /// this checks that the calls finish long before the sweep would.)
+  @Test(.timeLimit(.minutes(1)))
+  func backToBackSectionsDoNotStarveACall() throws {
+    let a = randomTensor([64, 48], seed: 40)
+    let stop = Atomic(false), sectionsRun = Atomic(0)
+    let sweep = DispatchGroup()
+    DispatchQueue.global().async(group: sweep) {
+      while !stop.load(ordering: .sequentiallyConsistent), sectionsRun.load(ordering: .sequentiallyConsistent) < 100_000 {
+        LinearAlgebra.concurrently(workers: 2) { _ in _ = try? LinearAlgebra.matmul(a, a, transposeB: true) }
+        sectionsRun.add(1, ordering: .sequentiallyConsistent)
+      }
+    }
+    while sectionsRun.load(ordering: .sequentiallyConsistent) == 0 {}
+    for _ in 0..<5 { _ = try LinearAlgebra.singularValues(of: a) }
+    let sectionsBeforeTheCallsFinished = sectionsRun.load(ordering: .sequentiallyConsistent)
+    stop.store(true, ordering: .sequentiallyConsistent)
+    sweep.wait()
+    #expect(sectionsBeforeTheCallsFinished < 100_000)
+  }
+
+  /// A worker may open a section of its own (it joins the one it runs in).
+  @Test(.timeLimit(.minutes(1)))
+  func nestedSections() throws {
+    let a = randomTensor([32, 16], seed: 50)
+    let reference = naiveProduct(a, a)
+    let products = Mutex<[Tensor]>([])
+    LinearAlgebra.concurrently(workers: 2) { _ in
+      LinearAlgebra.concurrently(workers: 2) { _ in
+        if let c = try? LinearAlgebra.matmul(a, a, transposeB: true) { products.withLock { $0.append(c) } }
+      }
+    }
+    let all = products.withLock { $0 }
+    #expect(all.count == 4)
+    for c in all { expectClose(c, reference) }
+  }
+
   @Test func oneOrNoWorkers() {
     let calls = Mutex<[Int]>([])
     LinearAlgebra.concurrently(workers: 1) { worker in calls.withLock { $0.append(worker) } }
