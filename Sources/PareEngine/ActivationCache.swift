@@ -95,7 +95,7 @@ extension SequentialNetwork {
     let finished = pass.withLock { $0 }
     if finished.cancelled { throw CancellationError() }
     // Commit only complete layers: a cancelled pass above left `cache` untouched.
-    for layer in refreshed { cache?.inputs[layer] = finished.inputs.map { $0[layer] ?? Tensor(zeros: [0]) } }
+    for layer in refreshed { cache?.inputs[layer] = finished.inputs.compactMap { $0[layer] } }
     return result
   }
 }
