@@ -1,5 +1,4 @@
 import PareCore
-import Synchronization
 
 /// The inputs of chosen layers for every batch of a dataset, kept from an earlier forward pass so
 /// that a later pass can restart at layer k instead of layer 0.
@@ -70,55 +69,27 @@ extension SequentialNetwork {
     let cachedInputs = start > 0 ? cache?.inputs[start] : nil
     let refreshed = (cache?.restartPoints ?? []).filter { $0 > start || start == 0 }
     let width = outputWidth
-    let pass = Mutex(BatchPass(batches: batches))
     var result = Tensor(zeros: [count, width])
 
-    result.scalars.withUnsafeMutableBufferPointer { out in
-      // Each batch writes its own rows of `out`; `isCancelled` is only called under `pass`'s lock.
-      nonisolated(unsafe) let (out, isCancelled) = (out, isCancelled)
-      LinearAlgebra.concurrently(workers: min(batches, LinearAlgebra.threadCount)) { _ in
-        while let b = pass.withLock({ $0.nextBatch(isCancelled: isCancelled) }) {
-          let lower = b * batchSize, upper = min(count, lower + batchSize)
-          var x = cachedInputs?[b] ?? preprocess(samples, samples: lower..<upper)
-          var inputs: [Int: Tensor] = [:]
-          for index in start..<layers.count {
-            if refreshed.contains(index) { inputs[index] = x }
-            x = layers[index].forward(consume x)
-          }
-          x.scalars.withUnsafeBufferPointer { rows in
-            _ = UnsafeMutableBufferPointer(rebasing: out[(lower * width)..<(upper * width)]).update(fromContentsOf: rows)
-          }
-          pass.withLock { $0.inputs[b] = inputs }
+    let kept = try result.scalars.withUnsafeMutableBufferPointer { out in
+      // Each batch writes its own rows.
+      nonisolated(unsafe) let out = out
+      return try BatchPass.run(batches: batches, isCancelled: isCancelled) { b in
+        let lower = b * batchSize, upper = min(count, lower + batchSize)
+        var x = cachedInputs?[b] ?? preprocess(samples, samples: lower..<upper)
+        var inputs: [Int: Tensor] = [:]
+        for index in start..<layers.count {
+          if refreshed.contains(index) { inputs[index] = x }
+          x = layers[index].forward(consume x)
         }
+        x.scalars.withUnsafeBufferPointer { rows in
+          _ = UnsafeMutableBufferPointer(rebasing: out[(lower * width)..<(upper * width)]).update(fromContentsOf: rows)
+        }
+        return inputs
       }
     }
-    let finished = pass.withLock { $0 }
-    if finished.cancelled { throw CancellationError() }
     // Commit only complete layers: a cancelled pass above left `cache` untouched.
-    for layer in refreshed { cache?.inputs[layer] = finished.inputs.compactMap { $0[layer] } }
+    for layer in refreshed { cache?.inputs[layer] = kept.compactMap { $0[layer] } }
     return result
-  }
-}
-
-/// The shared state of one `outputs` pass while its batches run on several threads.
-private struct BatchPass {
-  /// Per batch, the inputs it kept of the layers whose cached inputs the pass refreshes.
-  var inputs: [[Int: Tensor]]
-  /// The next batch to hand out.
-  private var next = 0
-  /// Whether the pass was cancelled; no batch is handed out after that.
-  private(set) var cancelled = false
-
-  init(batches: Int) { inputs = Array(repeating: [:], count: batches) }
-
-  /// The next batch to run, or nil when all are handed out or `isCancelled` says to stop.
-  mutating func nextBatch(isCancelled: () -> Bool) -> Int? {
-    guard !cancelled, next < inputs.count else { return nil }
-    if isCancelled() {
-      cancelled = true
-      return nil
-    }
-    next += 1
-    return next - 1
   }
 }

@@ -33,13 +33,14 @@ public struct BertActivationCache: Sendable {
 
 extension BertEncoder {
   /// The embeddings [sentences, hidden] of token-id sequences (each as the model's tokenizer
-  /// gives it, [CLS] … [SEP]), in the caller's order, computed batch by batch.
+  /// gives it, [CLS] … [SEP]), in the caller's order, computed batch by batch, one batch per core
+  /// at a time (`LinearAlgebra.concurrently`).
   ///
   /// Ids are checked first (`BertInputError`). With a `cache`, the pass starts at layer `start`
   /// from the cached inputs of that layer (when it holds them for these sentences, else at 0) and
   /// refreshes the cached inputs of later restart points, so the cache always describes this
-  /// encoder. `isCancelled` is checked between batches; when it says yes the pass throws
-  /// `CancellationError` and the cache is left as it was.
+  /// encoder. `isCancelled` is checked before each batch, never from two threads at once; when it
+  /// says yes the pass throws `CancellationError` and the cache is left as it was.
   public func outputs(
     for sentences: [[Int]], from start: Int = 0, cache: inout BertActivationCache?,
     isCancelled: () -> Bool = { false }
@@ -47,34 +48,32 @@ extension BertEncoder {
     try check(sentences)
     let batches = BertBatch.plan(lengths: sentences.map(\.count), tokenBudget: cache?.tokenBudget ?? preferredTokenBudget)
     let start = (cache?.canRestart(at: start, for: sentences) ?? false) ? start : 0
+    let cachedInputs = start > 0 ? cache?.inputs[start] : nil
+    let refreshed = (cache?.restartPoints ?? []).filter { $0 > start || start == 0 }
     let width = embeddingWidth
-    var refreshed: [Int: [Tensor]] = [:]
     var result = Tensor(zeros: [sentences.count, width])
 
-    for (b, batch) in batches.enumerated() {
-      if isCancelled() { throw CancellationError() }
-      var x: Tensor
-      if start > 0, let cached = cache?.inputs[start]?[b] {
-        x = cached
-      } else {
-        x = try embeddings(sentences, batch: batch)
-      }
-      for index in max(start, 1)..<(layers.count + 1) {
-        if let points = cache?.restartPoints, points.contains(index), index > start || start == 0 {
-          refreshed[index, default: []].append(x)
+    let kept = try result.scalars.withUnsafeMutableBufferPointer { out in
+      // Each batch writes the rows of its own sentences.
+      nonisolated(unsafe) let out = out
+      return try BatchPass.run(batches: batches.count, isCancelled: isCancelled) { b in
+        let batch = batches[b]
+        var x = try cachedInputs?[b] ?? embeddings(sentences, batch: batch)
+        var inputs: [Int: Tensor] = [:]
+        for index in max(start, 1)..<(layers.count + 1) {
+          if refreshed.contains(index) { inputs[index] = x }
+          x = layers[index - 1](x, batch: batch)
         }
-        x = layers[index - 1](x, batch: batch)
-      }
-      let pooled = config.pooling.embeddings(of: x, batch: batch)
-      result.scalars.withUnsafeMutableBufferPointer { out in
+        let pooled = config.pooling.embeddings(of: x, batch: batch)
         for (row, index) in batch.indices.enumerated() {
           for j in 0..<width { out[index * width + j] = pooled.scalars[row * width + j] }
         }
+        return inputs
       }
     }
     // Commit only after every batch ran: a cancelled pass above left `cache` untouched.
     if start == 0 { cache?.sentences = sentences }
-    for (layer, inputs) in refreshed { cache?.inputs[layer] = inputs }
+    for layer in refreshed { cache?.inputs[layer] = kept.compactMap { $0[layer] } }
     return result
   }
 }
