@@ -40,10 +40,10 @@ let package = Package(
       linkerSettings: linksBLASStatically ? [] : [.linkedLibrary("lapacke")]),
     .target(name: "PareFormats", dependencies: ["PareCore", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "PareEngine", dependencies: ["PareCore", "PareFormats"]),
-    .target(name: "PareCompression", dependencies: ["PareCore", "PareFormats", "PareEngine"]),
+    .target(name: "PareCompression", dependencies: ["PareCore", "PareFormats"]),
     .target(name: "PareWorkbench", dependencies: ["PareCore", "PareFormats", "PareEngine", "PareCompression"]),
     .target(name: "PareTerminal", dependencies: ["CNcurses"]),
-    .target(name: "PareTUI", dependencies: ["PareCore", "PareCompression", "PareWorkbench", "PareTerminal"]),
+    .target(name: "PareTUI", dependencies: ["PareCore", "PareFormats", "PareCompression", "PareWorkbench", "PareTerminal"]),
 
     // MARK: - The executable
     .executableTarget(
@@ -54,15 +54,15 @@ let package = Package(
       ]),
 
     // MARK: - Unit tests
-    .target(name: "PareTestSupport", dependencies: ["PareCore"], path: "Tests/PareTestSupport"),
+    .target(name: "PareTestSupport", dependencies: ["PareCore", "PareWorkbench"], path: "Tests/PareTestSupport"),
     .testTarget(name: "PareCoreTests", dependencies: ["PareTestSupport", "PareCore"]),
-    .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats"], exclude: ["Fixtures"]),
+    .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats", "PareWorkbench"], exclude: ["Fixtures"]),
     .testTarget(name: "PareCompressionTests", dependencies: ["PareTestSupport", "PareCompression"], exclude: ["Fixtures"]),
-    .testTarget(name: "PareWorkbenchTests", dependencies: ["PareWorkbench"]),
+    .testTarget(name: "PareWorkbenchTests", dependencies: ["PareTestSupport", "PareWorkbench"]),
     .testTarget(name: "PareTerminalTests", dependencies: ["PareTerminal"]),
-    .testTarget(name: "PareTUITests", dependencies: ["PareTUI"], exclude: ["Golden"]),
+    .testTarget(name: "PareTUITests", dependencies: ["PareTestSupport", "PareTUI"], exclude: ["Golden"]),
     .testTarget(
-      name: "PareEngineTests", dependencies: ["PareTestSupport", "PareEngine", "PareFormats"],
+      name: "PareEngineTests", dependencies: ["PareTestSupport", "PareEngine", "PareFormats", "PareWorkbench"],
       exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

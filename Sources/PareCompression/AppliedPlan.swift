@@ -1,5 +1,4 @@
 import PareCore
-import PareEngine
 import PareFormats
 
 /// A plan applied to a model's weights: every planned tensor compressed, and the sizes.
@@ -45,17 +44,6 @@ public struct AppliedPlan: Sendable {
     originalBytes = original
     compressedBytes = total
     entropyCodedBytes = Int(entropy.rounded(.up))
-  }
-
-  /// The replacements for `SequentialNetwork.replacingTensors`: low-rank linear weights run as
-  /// two GEMMs when that is cheaper, everything else as its dense reconstruction.
-  public var replacements: [String: TensorReplacement] {
-    compressed.mapValues { c in
-      if let f = c.factors, FactoredLinear.isCheaper(rows: f.a.shape[0], columns: f.b.shape[1], rank: f.rank) {
-        return .factored(a: f.a, b: f.b, product: c.values)
-      }
-      return .dense(c.values)
-    }
   }
 
   /// The summary recorded in an exported plan.

@@ -59,7 +59,7 @@ public enum ModelExport {
       throw PackedModelError(file: directory, "exists and is not a directory; pass a directory for --output")
     }
     let configPath = URL(fileURLWithPath: model.path).appendingPathComponent(File.config.rawValue).path
-    let files = File.allCases.filter { ($0 != .packed || packed) && ($0 != .config || model.architecture != nil) }
+    let files = File.allCases.filter { ($0 != .packed || packed) && ($0 != .config || model.config != nil) }
     let destinations = files.map { URL(fileURLWithPath: directory).appendingPathComponent($0.rawValue).path }
     let inputs = Set((model.weights.paths + [configPath]).map(canonical))
     if let clash = destinations.first(where: { inputs.contains(canonical($0)) }) {

@@ -29,18 +29,13 @@ public struct BertEncoder: Sendable {
     self.init(config: config, embeddings: built.0, layers: built.1)
   }
 
-  /// The encoder of an opened model directory; throws for other architectures. The word
+  /// The encoder of a model's weights, checked against `config` when it was loaded. The word
   /// embeddings stay in the mapped file, read row by row as batches need them.
-  public init(model: ModelDirectory) throws {
-    guard case let .bert(config) = model.architecture else {
-      throw ModelError(file: model.path, model.architecture == nil
-        ? "a bare .safetensors file has no architecture to run; open a model directory with config.json"
-        : "not a BERT model (config.json's model_type is not \"bert\")")
-    }
+  public init(config: BertConfig, weights: WeightStore) throws {
     let words = "embeddings.word_embeddings.weight"
-    let stored = model.weights.entry(named: words).map { EmbeddingTable.stored(model.weights, name: words, shape: $0.shape) }
+    let stored = weights.entry(named: words).map { EmbeddingTable.stored(weights, name: words, shape: $0.shape) }
     try self.init(config: config, words: stored) { name in
-      model.weights.entry(named: name) == nil ? nil : try model.weights.tensor(named: name)
+      weights.entry(named: name) == nil ? nil : try weights.tensor(named: name)
     }
   }
 
@@ -71,18 +66,8 @@ public struct BertEncoder: Sendable {
     return layer + 1
   }
 
-  /// Layer indices a pass can restart at from a `BertActivationCache`: every encoder layer.
-  public var restartPoints: Set<Int> { Set(layers.indices.map { $0 + 1 }) }
-
   /// Width of an embedding.
   public var embeddingWidth: Int { config.hiddenSize }
-
-  /// Tokens per batch when the caller gives no cache: the largest activation of a batch (the
-  /// feed-forward expansion, or Q, K and V together) near 4 MB, big enough for efficient GEMMs.
-  public var preferredTokenBudget: Int {
-    let perToken = max(config.intermediateSize, 3 * config.hiddenSize)
-    return min(8192, max(64, (4 << 20) / (4 * perToken)))
-  }
 
   /// Checks that every sentence can run: non-empty, at most `maxPositionEmbeddings` tokens, ids in
   /// the vocabulary. Throws the first problem found.

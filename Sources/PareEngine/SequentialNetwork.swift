@@ -23,18 +23,6 @@ public struct SequentialNetwork: Sendable {
     }
   }
 
-  /// The network of an opened model directory; throws for browse-only or unsupported models.
-  public init(model: ModelDirectory) throws {
-    guard case let .sequential(config, shapes) = model.architecture else {
-      throw ModelError(file: model.path, model.architecture == nil
-        ? "a bare .safetensors file has no architecture to run; open a model directory with config.json"
-        : "this model type cannot be evaluated yet")
-    }
-    try self.init(config: config, activationShapes: shapes) { name in
-      model.weights.entry(named: name) == nil ? nil : try model.weights.tensor(named: name)
-    }
-  }
-
   /// The same network with the named tensors replaced (e.g. by their compressed values); only
   /// the layers owning them are rebuilt. `original` supplies the layer's other tensors.
   public func replacingTensors(_ replacements: [String: TensorReplacement], original: (String) throws -> Tensor?) throws -> SequentialNetwork {

@@ -1,31 +1,31 @@
 import Foundation
 
 /// A model opened from disk: a Hugging Face-style directory (`config.json` + weights) or a bare
-/// `.safetensors` file (browse-only: no architecture).
+/// `.safetensors` file (no config). Which family runs it is the registry's business
+/// (`ModelFamilies` in PareWorkbench): nothing here reads past `model_type`.
 public struct ModelDirectory: Sendable {
   /// The path as given by the user.
   public let path: String
-  /// The architecture from config.json, or nil for a bare weights file.
-  public let architecture: Architecture?
+  /// config.json, or nil for a bare weights file.
+  public let config: ConfigFile?
   /// The weights, lazily decoded.
   public let weights: WeightStore
 
-  /// What config.json's `model_type` selects.
-  public enum Architecture: Sendable {
-    /// Pare's own chain of layers, with the input shape entering each layer and the output
-    /// shape last (validated against the weights on open).
-    case sequential(SequentialConfig, activationShapes: [[Int]])
-    /// A BERT-family sentence encoder (Hugging Face `BertModel` tensor names), with its pooling;
-    /// every tensor was checked against the weights on open.
-    case bert(BertConfig)
-    /// A model type Pare can browse but not run.
-    case unsupported(modelType: String)
+  /// A model's config.json: its bytes and its `model_type`.
+  public struct ConfigFile: Sendable {
+    /// Where it was read from.
+    public let path: String
+    /// Its bytes, for the family to decode.
+    public let data: Data
+    /// Its `model_type`, which selects the family.
+    public let modelType: String
   }
 
   /// A short display name: the directory or file name.
   public var name: String { URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent }
 
-  /// Opens `path` and validates config against weights; errors name the file and the problem.
+  /// Opens `path`: the weights (headers validated) and config.json's `model_type`; errors name
+  /// the file and the problem.
   public static func open(_ path: String) throws -> ModelDirectory {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -35,7 +35,7 @@ public struct ModelDirectory: Sendable {
       guard path.hasSuffix(".safetensors") else {
         throw ModelError(file: path, "expected a model directory (config.json + model.safetensors) or a .safetensors file")
       }
-      return ModelDirectory(path: path, architecture: nil, weights: try WeightStore(file: path))
+      return ModelDirectory(path: path, config: nil, weights: try WeightStore(file: path))
     }
     let directory = URL(fileURLWithPath: path)
     let single = directory.appendingPathComponent("model.safetensors").path
@@ -52,33 +52,19 @@ public struct ModelDirectory: Sendable {
     guard let configData = FileManager.default.contents(atPath: configPath) else {
       throw ModelError(file: configPath, "missing or unreadable (a model directory needs config.json)")
     }
-    return ModelDirectory(
-      path: path, architecture: try architecture(from: configData, file: configPath, weights: weights), weights: weights)
+    return ModelDirectory(path: path, config: try configFile(configData, path: configPath), weights: weights)
   }
 
-  private static func architecture(from data: Data, file: String, weights: WeightStore) throws -> Architecture {
+  private static func configFile(_ data: Data, path: String) throws -> ConfigFile {
     struct ModelType: Decodable { let model_type: String? }
-    let decoder = JSONDecoder()
     let modelType: String
     do {
-      modelType = try decoder.decode(ModelType.self, from: data).model_type ?? ""
+      modelType = try JSONDecoder().decode(ModelType.self, from: data).model_type ?? ""
     } catch {
-      throw ModelError(file: file, "not a JSON object (\(DecodingError.summary(error)))")
+      throw ModelError(file: path, "not a JSON object (\(DecodingError.summary(error)))")
     }
-    switch modelType {
-    case "sequential":
-      let config: SequentialConfig
-      do { config = try decoder.decode(SequentialConfig.self, from: data) } catch {
-        throw ModelError(file: file, DecodingError.summary(error))
-      }
-      return .sequential(config, activationShapes: try config.activationShapes(weights: weights, file: file))
-    case "bert":
-      return .bert(try BertConfig.load(configData: data, file: file, weights: weights))
-    case "":
-      throw ModelError(file: file, "has no \"model_type\"")
-    default:
-      return .unsupported(modelType: modelType)
-    }
+    guard !modelType.isEmpty else { throw ModelError(file: path, "has no \"model_type\"") }
+    return ConfigFile(path: path, data: data, modelType: modelType)
   }
 }
 

@@ -33,7 +33,9 @@ public final class ExplorerController {
   /// An explorer on `session`, drawing on `terminal`. With a `store`, the plan is saved after
   /// every change, and a plan saved by an earlier run is offered for restoring. With a
   /// `sensitivity` source, the sensitivity view and the `a` search measure with its evaluator.
-  public init(terminal: any Terminal, session: Session, store: SessionStore?, sensitivity: SensitivitySource? = nil) {
+  /// `noMeasurementReason` says why nothing is measured when the session has no evaluator.
+  public init(terminal: any Terminal, session: Session, store: SessionStore?, sensitivity: SensitivitySource? = nil,
+              noMeasurementReason: String = "no evaluation data") {
     self.terminal = terminal
     self.session = session
     self.store = store
@@ -48,6 +50,7 @@ public final class ExplorerController {
     state = ExplorerState(modelName: model.name, rows: rows, width: terminal.size.width, height: terminal.size.height,
                           colors: terminal.capabilities.colors, glyphs: terminal.capabilities.glyphs)
     state.canEvaluate = session.isEvaluating || session.metric != nil
+    state.noMeasurementReason = noMeasurementReason
     sensitivityLoader = state.canEvaluate ? sensitivity.map { SensitivityLoader(weights: model.weights, source: $0) } : nil
     if sensitivityLoader != nil { state.sensitivity = .notComputed }
     if let saved = store?.load(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,

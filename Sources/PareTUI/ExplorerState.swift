@@ -30,6 +30,9 @@ public struct ExplorerState: Sendable, Equatable {
   public var evaluationFailure: String?
   /// Whether the model can be evaluated at all (browse-only otherwise).
   public var canEvaluate: Bool
+  /// Why nothing is measured when the model cannot be evaluated (or has no sweep), in the words
+  /// every message and hint uses.
+  public var noMeasurementReason: String
   /// Whether undo / redo would do something.
   public var canUndo: Bool
   public var canRedo: Bool
@@ -78,6 +81,7 @@ public struct ExplorerState: Sendable, Equatable {
     isEvaluating = false
     evaluationFailure = nil
     canEvaluate = false
+    noMeasurementReason = "no evaluation data"
     canUndo = false
     canRedo = false
     selection = rows.first?.name

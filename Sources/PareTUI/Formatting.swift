@@ -2,6 +2,7 @@ import Foundation
 import PareCompression
 import PareCore
 import PareTerminal
+import PareWorkbench
 
 /// Number, size and spec formatting for the explorer's screens.
 ///
@@ -77,6 +78,15 @@ enum Format {
 
   /// A fraction as a percentage with one decimal: 0.9 gives "90.0%".
   static func percent(_ fraction: Double) -> String { fixed(fraction * 100, decimals: 1) + "%" }
+
+  /// A secondary figure as its style says: "98.6%", "0.01234", "945".
+  static func figure(_ figure: SecondaryValue) -> String {
+    switch figure.style {
+    case .percent: percent(figure.value)
+    case .significant: value(figure.value)
+    case .count: fixed(figure.value, decimals: 0)
+    }
+  }
 
   /// A signed number with a leading "+" for zero and positive values: "+0.10", "-0.30".
   static func signed(_ value: Double, decimals: Int) -> String {

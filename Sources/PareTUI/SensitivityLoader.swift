@@ -58,7 +58,7 @@ final class SensitivityLoader: Sendable {
         guard let cached = cache.load(candidate, tensors: tensors.map(\.name)) else { return }
         cells += cached
       }
-      post(.table(SensitivityTable(metric: metric.name, baseline: metric.baseline, tensors: tensors,
+      post(.table(SensitivityTable(metric: metric.kind, baseline: metric.baseline, tensors: tensors,
                                    candidates: source.mapCandidates, cells: cells)))
     }
   }
@@ -133,9 +133,8 @@ final class SensitivityLoader: Sendable {
     do {
       let evaluator = try evaluator()
       let isCancelled: @Sendable () -> Bool = { [self] in self.isCancelled() }
-      let metric = try evaluator.evaluate(Plan(), isCancelled: isCancelled).name
       let analysis = SensitivityAnalysis(weights: weights, evaluator: evaluator, compression: source.compression,
-                                         cache: source.cache(metric: metric))
+                                         cache: source.cache(metric: evaluator.metric.name))
       return try analysis.run(candidates: candidates, progress: { step in
         post(.sweep(WorkProgress(completed: step.completed, total: step.total)))
       }, isCancelled: isCancelled)

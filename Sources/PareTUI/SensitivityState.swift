@@ -66,7 +66,7 @@ public struct FrontierPoint: Sendable, Equatable {
   public var compressedBytes: Int
   /// original / compressed.
   public var ratio: Double
-  /// The measured metric (higher is better).
+  /// The measured metric.
   public var value: Double
 
   /// A point from its parts.
@@ -77,15 +77,15 @@ public struct FrontierPoint: Sendable, Equatable {
 
 extension ExplorerState {
   /// Where the current plan sits against the frontier known so far: the best measured point no
-  /// larger than the current plan (the highest metric, the smaller on a tie) and the current
-  /// metric's difference from it. Nil while the current metric is not known or being measured,
-  /// or when no known point is as small as the current plan.
-  public var frontierComparison: (point: FrontierPoint, change: Double)? {
+  /// larger than the current plan (the best metric as its kind judges it, the smaller on a tie)
+  /// and the current metric to compare with it. Nil while the current metric is not known or
+  /// being measured, or when no known point is as small as the current plan.
+  public var frontierComparison: (point: FrontierPoint, current: PlanMetric)? {
     guard let metric, !isEvaluating else { return nil }
     let fitting = search.frontier.filter { $0.compressedBytes <= compressedBytes }
-    guard let best = fitting.max(by: { ($0.value, -$0.compressedBytes) < ($1.value, -$1.compressedBytes) }) else {
-      return nil
+    let best = fitting.min { a, b in
+      metric.kind.isBetter(a.value, than: b.value) || (a.value == b.value && a.compressedBytes < b.compressedBytes)
     }
-    return (best, metric.value - best.value)
+    return best.map { ($0, metric) }
   }
 }

@@ -111,7 +111,7 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
     return [.applyToAll(source: row.name)]
   case .searchPlan:
     guard state.sensitivity != .unavailable else {
-      state.show("nothing to measure this model on: a search needs evaluation data (--data or --text)", isError: true)
+      state.show("nothing to measure: " + state.noMeasurementReason, isError: true)
       return []
     }
     state.overlay = .prompt(Prompt(purpose: .targetRatio, text: state.search.lastTarget.map(Format.trimmed) ?? ""))

@@ -52,12 +52,14 @@ extension View {
   }
 
   /// "frontier at 9.7x: 0.9460 (you: -0.20 pts)": the best plan the searches measured that is
-  /// no larger than the current one, and how the current one compares.
+  /// no larger than the current one, and how the current one compares, as the metric shows a
+  /// change.
   private var frontierSpans: [TextSpan]? {
-    guard let (point, change) = state.frontierComparison else { return nil }
-    let points = change * 100
+    guard let (point, metric) = state.frontierComparison else { return nil }
+    let kind = metric.kind
+    let change = Format.signed(kind.shownChange(metric.value, from: point.value), decimals: kind.changeDecimals) + kind.changeSuffix
     return [TextSpan("frontier at \(Format.fixed(point.ratio, decimals: 1))x: \(Format.fixed(point.value, decimals: 4)) ", theme.dim),
-            TextSpan("(you: \(Format.signed(points, decimals: 2)) pts)", theme.change(points: points))]
+            TextSpan("(you: \(change))", theme.change(kind, loss: kind.loss(metric.value, from: point.value)))]
   }
 
   /// The key hints from the keymap ("b bits-  B bits+  f format ..."): as many as fit, in

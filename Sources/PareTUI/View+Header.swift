@@ -38,7 +38,8 @@ extension View {
     put(rightSpans, row: row, column: state.width - rightWidth, maxWidth: rightWidth)
   }
 
-  /// The metric and its change, or why there is none: "accuracy 0.9420 -0.30 pts"; dimmed with
+  /// The metric and its change as its kind shows it, or why there is none: "accuracy 0.9420
+  /// -0.30 pts", "mean KL 0.0123 +0.0123"; dimmed with
   /// an ellipsis and a spinner while the plan is measured; the failure in red; "browse only"
   /// for a model that cannot be evaluated.
   private var evaluationSpans: [TextSpan] {
@@ -50,19 +51,17 @@ extension View {
       return state.isEvaluating ? [spinner, TextSpan(" evaluating" + String(glyphs.ellipsis), theme.dim)] : []
     }
     let value = metric.name + " " + Format.fixed(metric.value, decimals: 4)
-    let change = Format.signed(metric.change * 100, decimals: 2) + " pts"
+    let change = Format.signed(metric.shownChange, decimals: metric.kind.changeDecimals) + metric.kind.changeSuffix
     if state.isEvaluating {
       return [spinner, TextSpan(" " + value + " " + change + String(glyphs.ellipsis), theme.dim)]
     }
-    return [TextSpan(value + " ", theme.strong), TextSpan(change, theme.change(points: metric.change * 100))]
+    return [TextSpan(value + " ", theme.strong), TextSpan(change, theme.change(metric.kind, loss: metric.loss))]
   }
 
-  /// Agreement with the uncompressed model and KL divergence, when the metric has them.
+  /// The metric's secondary figures that have a header label ("agree 98.6%  KL 0.0123").
   private var secondaryMetricSpans: [TextSpan] {
     guard state.canEvaluate, let metric = state.metric else { return [] }
-    var parts: [String] = []
-    if let agreement = metric.agreement { parts.append("agree " + Format.percent(agreement)) }
-    if let divergence = metric.meanKLDivergence { parts.append("KL " + Format.value(divergence)) }
+    let parts = metric.secondary.compactMap { figure in figure.label.map { $0 + " " + Format.figure(figure) } }
     return parts.isEmpty ? [] : [TextSpan(parts.joined(separator: "  "), theme.dim)]
   }
 

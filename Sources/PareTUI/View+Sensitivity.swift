@@ -9,7 +9,7 @@ extension View {
   mutating func drawSensitivity(selected row: TensorRow, in rect: Rect) {
     switch state.sensitivity {
     case .unavailable:
-      let why = "nothing to measure this model on: open it with --data FILE (classifiers) or --text FILE (text encoders)"
+      let why = "nothing to measure: " + state.noMeasurementReason
       drawLines(wrapped(why, width: rect.width).map { [TextSpan($0, theme.dim)] }, in: rect)
     case .notComputed:
       drawSweepProgress(nil, in: rect)
@@ -99,18 +99,19 @@ extension View {
     }
   }
 
-  /// A cell's text and style: with `numbers`, the change in points on the level's colour (one
+  /// A cell's text and style: with `numbers`, the change as the metric shows it on the level's colour (one
   /// decimal, or none where that does not fit), else a bar as tall as the loss (on a log scale)
   /// in the level's colour; "-" for a cell not measured.
   private func cellText(_ cell: SensitivityCell?, table: SensitivityTable, width: Int, numbers: Bool) -> (String, Style) {
     guard let cell else { return ("-".leftPadded(toLength: width), theme.dim) }
-    let points = (cell.value - table.baseline) * 100
-    let level = ChangeLevel(points: points)
-    if numbers, let number = HeatMapLayout.number(points, width: width) {
+    let kind = table.metric
+    let loss = kind.loss(cell.value, from: table.baseline)
+    let level = kind.severity(ofLoss: loss)
+    if numbers, let number = HeatMapLayout.number(kind.shownChange(cell.value, from: table.baseline), decimals: kind.changeDecimals, width: width) {
       return (number.leftPadded(toLength: width), theme.cell(level))
     }
-    // 0 points gives the lowest bar, 100 (everything lost) the full one.
-    let bar = glyphs.bar(log10(1 + max(0, -points)) / 2)
+    // No loss gives the lowest bar, everything lost (100 points of accuracy) the full one.
+    let bar = glyphs.bar(kind.barHeight(ofLoss: loss))
     return (String(bar).leftPadded(toLength: width), theme.mark(level))
   }
 
@@ -129,13 +130,16 @@ extension View {
   /// What the cells mean: the metric and unit, the colours (or the bars' heights), that 1-D
   /// tensors are left out, and that the rows scroll.
   private func legendLines(_ table: SensitivityTable, _ layout: HeatMapLayout, scrolls: Bool, width: Int) -> [[TextSpan]] {
-    let meaning = wrapped("\(table.metric) change in points with only that tensor compressed", width: width)
+    let kind = table.metric
+    let units = kind.changeUnits.isEmpty ? "" : " in " + kind.changeUnits
+    let meaning = wrapped("\(kind.name) change\(units) with only that tensor compressed", width: width)
+    let large = Format.trimmed(kind.largeLoss)
     var groups: [[TextSpan]] = []
     if theme.colors {
-      groups.append([TextSpan("no loss", theme.mark(.none)), TextSpan("  "), TextSpan("under 1", theme.mark(.small)),
-                     TextSpan("  "), TextSpan("1 or more", theme.mark(.large))])
+      groups.append([TextSpan("no loss", theme.mark(.none)), TextSpan("  "), TextSpan("under " + large, theme.mark(.small)),
+                     TextSpan("  "), TextSpan(large + " or more", theme.mark(.large))])
     } else {
-      groups.append([TextSpan("bold: 1 or more", theme.mark(.large))])
+      groups.append([TextSpan("bold: \(large) or more", theme.mark(.large))])
     }
     if !layout.showsNumbers { groups.append([TextSpan("bar height: loss, log scale", theme.dim)]) }
     groups.append([TextSpan("1-D tensors not swept", theme.dim)])
@@ -156,13 +160,14 @@ extension View {
     }
     let names = cells.map(\.candidate.description)
     let sizes = cells.map { Format.bytes($0.bytes) }
-    let changes = cells.map { Format.signed(($0.value - table.baseline) * 100, decimals: 2) }
+    let kind = table.metric
+    let changes = cells.map { Format.signed(kind.shownChange($0.value, from: table.baseline), decimals: kind.changeDecimals) }
     let divergences = cells.map { $0.meanKL.map(Format.value) ?? "-" }
     let hasKL = cells.contains { $0.meanKL != nil }
     let columns: [[(title: String, values: [String])]] = [
-      [("", names), ("size", sizes), ("pts", changes)] + (hasKL ? [("KL", divergences)] : []),
-      [("", names), ("size", sizes), ("pts", changes)],
-      [("", names), ("pts", changes)],
+      [("", names), ("size", sizes), (kind.changeTitle, changes)] + (hasKL ? [("KL", divergences)] : []),
+      [("", names), ("size", sizes), (kind.changeTitle, changes)],
+      [("", names), (kind.changeTitle, changes)],
     ]
     let pairs = zip(names, changes).map { [TextSpan($0 + " "), TextSpan($1)] }
     return columns.compactMap { fields in
@@ -256,7 +261,7 @@ struct HeatMapLayout {
   }
 
   /// Whether the cells are wide enough for numbers.
-  var showsNumbers: Bool { Self.number(-10, width: cellWidth) != nil }
+  var showsNumbers: Bool { Self.number(-10, decimals: 2, width: cellWidth) != nil }
 
   /// The columns of family `family`'s cells, from the map's left edge.
   func span(of family: Family) -> (column: Int, width: Int) {
@@ -264,10 +269,11 @@ struct HeatMapLayout {
     return (first.column, last.column + last.width - first.column)
   }
 
-  /// A change in points as a cell shows it, leaving a space before it: one decimal, or none for
+  /// A change as a cell shows it, leaving a space before it: one decimal fewer than the metric
+  /// shows elsewhere, down to none, as the width takes (one decimal, or none, for points):
   /// large ones; nil when even that does not fit.
-  static func number(_ points: Double, width: Int) -> String? {
-    [1, 0].lazy.map { Format.signed(points, decimals: $0) }.first { displayWidth($0) < width }
+  static func number(_ change: Double, decimals: Int, width: Int) -> String? {
+    stride(from: decimals - 1, through: 0, by: -1).lazy.map { Format.signed(change, decimals: $0) }.first { displayWidth($0) < width }
   }
 
   /// `names` less the dotted suffix they all share (".weight"), when every name keeps something.

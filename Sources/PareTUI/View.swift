@@ -1,3 +1,4 @@
+import PareWorkbench
 import PareTerminal
 
 /// Draws the explorer's screen for `state`: a pure function (no I/O, no clock, no globals)
@@ -79,13 +80,13 @@ struct Theme {
     decibels >= 30 ? good : decibels >= 15 ? fair : poor
   }
 
-  /// The style of a metric change in points: good for no loss, fair for less than a point,
-  /// poor beyond.
-  func change(points: Double) -> Style { mark(ChangeLevel(points: points)) }
+  /// The style of what a value loses against a reference, as `kind` judges it: good for no
+  /// loss, fair for a small one, poor for a large one.
+  func change(_ kind: MetricKind, loss: Double) -> Style { mark(kind.severity(ofLoss: loss)) }
 
   /// A change level as coloured text (a bar glyph in the sensitivity map); without colours, a
   /// large loss is bold.
-  func mark(_ level: ChangeLevel) -> Style {
+  func mark(_ level: MetricKind.Severity) -> Style {
     switch level {
     case .none: good
     case .small: fair
@@ -95,29 +96,13 @@ struct Theme {
 
   /// A change level as a coloured cell (a number on green, yellow or red); without colours, a
   /// large loss is bold.
-  func cell(_ level: ChangeLevel) -> Style {
+  func cell(_ level: MetricKind.Severity) -> Style {
     guard colors else { return mark(level) }
     switch level {
     case .none: return Style(foreground: .black, background: .green)
     case .small: return Style(foreground: .black, background: .yellow)
     case .large: return Style(foreground: .white, background: .red, bold: true)
     }
-  }
-}
-
-/// How much a metric change loses: the one scale of the header, the status line and the
-/// sensitivity map.
-enum ChangeLevel {
-  /// No loss (within 0.05 points).
-  case none
-  /// Less than a point.
-  case small
-  /// A point or more.
-  case large
-
-  /// The level of a change of `points` (NaN counts as large).
-  init(points: Double) {
-    self = points >= -0.05 ? .none : points > -1 ? .small : .large
   }
 }
 

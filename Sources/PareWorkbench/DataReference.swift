@@ -12,13 +12,13 @@ public struct DataReference: Sendable, Hashable, Codable {
   /// A reference from its parts.
   public init(path: String, sha256: String) { (self.path, self.sha256) = (path, sha256) }
 
-  /// Reads and hashes the file at `path`; `sentenceLimit` (measuring only the first N
-  /// sentences of a text file) is hashed with it, so a subset never shares results with the whole.
-  public init(path: String, sentenceLimit: Int? = nil) throws {
-    guard var data = FileManager.default.contents(atPath: path) else {
-      throw ModelError(file: path, "cannot read the evaluation data")
+  /// Reads and hashes the file of `data`; a limit (measuring only the first N `items` of it) is
+  /// hashed with it, so a subset never shares results with the whole.
+  public init(_ data: EvaluationData, items: String) throws {
+    guard var bytes = FileManager.default.contents(atPath: data.path) else {
+      throw ModelError(file: data.path, "cannot read the evaluation data")
     }
-    if let sentenceLimit { data.append(contentsOf: Array("\npare: first \(sentenceLimit) sentences".utf8)) }
-    self.init(path: path, sha256: sha256Hex(of: data))
+    if let limit = data.limit { bytes.append(contentsOf: Array("\npare: first \(limit) \(items)".utf8)) }
+    self.init(path: data.path, sha256: sha256Hex(of: bytes))
   }
 }

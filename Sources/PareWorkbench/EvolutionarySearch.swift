@@ -7,10 +7,11 @@ import PareCore
 /// that cannot be brought under budget is dropped unmeasured). Children already measured are not
 /// measured again. The random choices come from `seed`, so a search is repeatable.
 ///
-/// "Better" is `isBetter`: a lower KL divergence from the uncompressed model when the evaluator
-/// reports one (classifiers), else a higher metric. Selecting on a classifier's accuracy would
-/// fit the evaluation labels (on the bundled 1,000 MNIST images it chose plans measuring above
-/// the uncompressed model); the KL uses no labels, so the accuracy reported stays a measurement.
+/// "Better" is `PlanMetric.isBetter(than:)`: a lower search cost, which the metric's kind names
+/// (a classifier's mean KL divergence from the uncompressed model, else the metric's own loss).
+/// Selecting on a classifier's accuracy would fit the evaluation labels (on the bundled 1,000
+/// MNIST images it chose plans measuring above the uncompressed model); the KL uses no labels,
+/// so the accuracy reported stays a measurement.
 public struct EvolutionarySearch: Sendable {
   /// `sizes[i][j]`: bytes of item i under option j.
   public let sizes: [[Int]]
@@ -36,13 +37,6 @@ public struct EvolutionarySearch: Sendable {
   /// A search over `sizes` within `capacity`, measuring at most `evaluations` children.
   public init(sizes: [[Int]], capacity: Int, evaluations: Int, seed: UInt64) {
     (self.sizes, self.capacity, self.evaluations, self.seed) = (sizes, capacity, evaluations, seed)
-  }
-
-  /// Whether `a` measures better than `b`: a lower KL divergence when both have one, else a
-  /// higher value.
-  public static func isBetter(_ a: PlanMetric, than b: PlanMetric) -> Bool {
-    if let klA = a.meanKLDivergence, let klB = b.meanKLDivergence { return klA < klB }
-    return a.value > b.value
   }
 
   /// Searches from `start` (which must fit the budget), measured as `metric`. Never returns a
@@ -90,7 +84,7 @@ public struct EvolutionarySearch: Sendable {
         throw error
       }
       measured += 1
-      if Self.isBetter(childMetric, than: bestMetric) {
+      if childMetric.isBetter(than: bestMetric) {
         (best, bestMetric) = (child, childMetric)
         kept += 1
       }

@@ -41,7 +41,7 @@ public struct FrontierPlot: Sendable {
   /// The plot of `frontier`: the uniform plans, the original model and the searched plans.
   public init(frontier: ParetoFrontier, title: String) {
     self.title = title
-    metric = frontier.metric
+    metric = frontier.metric.name
     originalBytes = frontier.originalBytes
     series = [
       Series(label: "uniform int", marker: "o", color: "#888888",

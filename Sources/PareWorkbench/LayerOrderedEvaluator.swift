@@ -9,17 +9,8 @@ public protocol LayerOrderedEvaluator: PlanEvaluator {
   /// Position of the layer that reads `tensor` (larger is later), or nil when no layer does.
   func layerPosition(ofTensor tensor: String) -> Int?
 
-  /// A second evaluator on the same network and data, for measuring beside this one (an
-  /// evaluator is not re-entrant): the weights and data are shared, not decoded again, and its
-  /// compressed tensors go to `compression`.
-  func sibling(compression: CompressionCache) throws -> any LayerOrderedEvaluator
-}
-
-extension ClassifierEvaluator: LayerOrderedEvaluator {
-  /// The index of the layer owning `tensor` in the sequential network.
-  public func layerPosition(ofTensor tensor: String) -> Int? { network.layerIndex(ofTensor: tensor) }
-
-  public func sibling(compression: CompressionCache) throws -> any LayerOrderedEvaluator {
-    try ClassifierEvaluator(network: network, weights: weights, dataset: dataset, compression: compression)
-  }
+  /// A second evaluator on the same network, data and baseline, for measuring beside this one
+  /// (an evaluator is not re-entrant): the weights, the data and the uncompressed model's
+  /// activations are shared, not computed again, and its compressed tensors go to `compression`.
+  func sibling(compression: CompressionCache) -> any LayerOrderedEvaluator
 }

@@ -18,8 +18,8 @@ public struct ParetoFrontier: Sendable {
   /// The ratios searched by default.
   public static let defaultRatios: [Double] = [2, 4, 8, 16, 32]
 
-  /// The metric's name, e.g. "accuracy".
-  public let metric: String
+  /// The metric.
+  public let metric: MetricKind
   /// The uncompressed model's metric.
   public let baseline: Double
   /// The model's size as stored, in bytes.
@@ -52,7 +52,7 @@ public struct ParetoFrontier: Sendable {
     points = outcomes.compactMap { ratio, budget, uniform in
       measured.filter { $0.compressedBytes <= budget }
         .reduce(nil) { (best: MeasuredPlan?, plan) in
-          best.map { EvolutionarySearch.isBetter(plan.measured, than: $0.measured) ? plan : $0 } ?? plan
+          best.map { plan.measured.isBetter(than: $0.measured) ? plan : $0 } ?? plan
         }
         .map { Point(targetRatio: ratio, budget: budget, searched: $0, uniform: uniform) }
     }

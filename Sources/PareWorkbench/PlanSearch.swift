@@ -49,8 +49,12 @@ public struct PlanSearch: Sendable {
   /// The model's size as stored, in bytes.
   public var originalBytes: Int { weights.entries.reduce(0) { $0 + $1.byteRange.count } }
 
-  /// The cost the knapsack minimises for `cell`: its KL divergence, or its metric drop.
-  public func predictedLoss(_ cell: SensitivityCell) -> Double { cell.meanKL ?? (table.baseline - cell.value) }
+  /// The cost the knapsack minimises for `cell`: the figure the metric's kind names as its
+  /// search cost (a classifier's KL divergence), else the metric's loss.
+  public func predictedLoss(_ cell: SensitivityCell) -> Double {
+    if table.metric.searchCost == SecondaryValue.meanKLKey, let kl = cell.meanKL { return kl }
+    return table.metric.loss(cell.value, from: table.baseline)
+  }
 
   /// Searches for the best plan of at most `budget` bytes, reporting the number of plans the
   /// evolutionary step has measured. Throws `SearchError` when no plan fits, `CancellationError`
@@ -60,7 +64,7 @@ public struct PlanSearch: Sendable {
                   progress: (_ evaluations: Int) -> Void = { _ in }) throws -> SearchOutcome {
     // Option 0 of every tensor: left as stored.
     let cells = table.tensors.map { tensor in
-      table.cells(of: tensor.name).filter { cell in options.maxDrop.map { table.baseline - cell.value <= $0 } ?? true }
+      table.cells(of: tensor.name).filter { cell in options.maxDrop.map { table.metric.drop(cell.value, from: table.baseline) <= $0 } ?? true }
     }
     let items = zip(table.tensors, cells).map { tensor, cells in
       [BudgetAllocator.Option(bytes: tensor.bytes, cost: 0)]
@@ -71,7 +75,7 @@ public struct PlanSearch: Sendable {
       let smallest = fixed + items.reduce(0) { $0 + ($1.map(\.bytes).min() ?? 0) }
       throw SearchError("a budget of \(budget) bytes is below the smallest plan's \(smallest) bytes "
         + "(\(fixed) of them in tensors the search leaves as stored"
-        + (options.maxDrop.map { "; candidates dropping the \(table.metric) by more than \($0) left out" } ?? "") + ")")
+        + (options.maxDrop.map { "; candidates dropping the \(table.metric.name) by more than \($0) left out" } ?? "") + ")")
     }
     func measure(_ choice: [Int]) throws -> MeasuredPlan {
       let chosen = zip(choice, cells).compactMap { $0 == 0 ? nil : $1[$0 - 1] }

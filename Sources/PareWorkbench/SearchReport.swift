@@ -32,6 +32,8 @@ public struct SearchReport: Encodable, Sendable {
   let model: ModelReference
   let data: DataReference
   let metric: String
+  /// "higher" or "lower": which way the metric is better.
+  let direction: String
   let baseline: Double
   let originalBytes: Int
   let budgetBytes: Int
@@ -42,14 +44,15 @@ public struct SearchReport: Encodable, Sendable {
   let improvements: Int
 
   enum CodingKeys: String, CodingKey {
-    case model, data, metric, baseline, allocated, found, uniform, evaluations, improvements
+    case model, data, metric, direction, baseline, allocated, found, uniform, evaluations, improvements
     case originalBytes = "original_bytes", budgetBytes = "budget_bytes"
   }
 
   /// The report of `outcome` (a search over `table`) on `model` with `data`.
   public init(_ outcome: SearchOutcome, uniform: MeasuredPlan?, table: SensitivityTable, model: ModelReference,
               data: DataReference) {
-    (self.model, self.data, metric, baseline) = (model, data, table.metric, table.baseline)
+    (self.model, self.data, metric, baseline) = (model, data, table.metric.name, table.baseline)
+    direction = table.metric.direction.rawValue
     (originalBytes, budgetBytes) = (outcome.found.originalBytes, outcome.budget)
     (allocated, found, self.uniform) = (PlanReport(outcome.allocated), PlanReport(outcome.found), uniform.map(PlanReport.init))
     (evaluations, improvements) = (outcome.evaluations, outcome.improvements)
@@ -74,19 +77,22 @@ public struct FrontierReport: Encodable, Sendable {
   let model: ModelReference
   let data: DataReference
   let metric: String
+  /// "higher" or "lower": which way the metric is better.
+  let direction: String
   let baseline: Double
   let originalBytes: Int
   let points: [Point]
   let unreachable: [Double]
 
   enum CodingKeys: String, CodingKey {
-    case model, data, metric, baseline, points, unreachable
+    case model, data, metric, direction, baseline, points, unreachable
     case originalBytes = "original_bytes"
   }
 
   /// The report of `frontier` on `model` with `data`.
   public init(_ frontier: ParetoFrontier, model: ModelReference, data: DataReference) {
-    (self.model, self.data, metric, baseline) = (model, data, frontier.metric, frontier.baseline)
+    (self.model, self.data, metric, baseline) = (model, data, frontier.metric.name, frontier.baseline)
+    direction = frontier.metric.direction.rawValue
     (originalBytes, unreachable) = (frontier.originalBytes, frontier.unreachable)
     points = frontier.points.map {
       Point(targetRatio: $0.targetRatio, budgetBytes: $0.budget, searched: PlanReport($0.searched),

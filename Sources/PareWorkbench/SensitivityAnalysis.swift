@@ -45,7 +45,7 @@ public struct SensitivityAnalysis: Sendable {
   ) throws -> SensitivityTable {
     let tensors = Self.compressibleTensors(in: weights)
     let names = tensors.map(\.name)
-    let reference = try evaluator.evaluate(Plan(), isCancelled: isCancelled)
+    let reference = evaluator.baseline
     var cells: [SensitivityCell] = []
     var missing: [Candidate] = []
     for candidate in candidates {
@@ -65,7 +65,7 @@ public struct SensitivityAnalysis: Sendable {
       try cache?.save(candidate, cells: measured)
       cells += measured
     }
-    return SensitivityTable(metric: reference.name, baseline: reference.baseline, tensors: tensors,
+    return SensitivityTable(metric: reference.kind, baseline: reference.baseline, tensors: tensors,
                             candidates: candidates, cells: cells)
   }
 

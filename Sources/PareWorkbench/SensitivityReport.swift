@@ -23,6 +23,8 @@ public struct SensitivityReport: Encodable, Sendable {
   let model: ModelReference
   let data: DataReference
   let metric: String
+  /// "higher" or "lower": which way the metric is better.
+  let direction: String
   let baseline: Double
   let candidates: [Candidate]
   let tensors: [SensitivityTensor]
@@ -30,7 +32,8 @@ public struct SensitivityReport: Encodable, Sendable {
 
   /// The report of `table`, measured on `model` with `data`.
   public init(table: SensitivityTable, model: ModelReference, data: DataReference) {
-    (self.model, self.data, metric, baseline) = (model, data, table.metric, table.baseline)
+    (self.model, self.data, metric, baseline) = (model, data, table.metric.name, table.baseline)
+    direction = table.metric.direction.rawValue
     (candidates, tensors) = (table.candidates, table.tensors)
     cells = table.cells.map {
       Cell(tensor: $0.tensor, candidate: $0.candidate, spec: $0.spec, bytes: $0.bytes, value: $0.value,

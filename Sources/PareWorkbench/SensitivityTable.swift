@@ -47,8 +47,8 @@ public struct SensitivityTensor: Sendable, Hashable, Codable {
 
 /// Every (tensor, candidate) cell of a sweep, with the uncompressed model's metric.
 public struct SensitivityTable: Sendable, Equatable {
-  /// The metric's name, e.g. "accuracy" (higher is better).
-  public let metric: String
+  /// The metric.
+  public let metric: MetricKind
   /// The uncompressed model's metric.
   public let baseline: Double
   /// The compressible tensors, in model order.
@@ -65,7 +65,7 @@ public struct SensitivityTable: Sendable, Equatable {
   }
 
   /// A table from its cells (any order; they are sorted tensor by tensor).
-  public init(metric: String, baseline: Double, tensors: [SensitivityTensor], candidates: [Candidate],
+  public init(metric: MetricKind, baseline: Double, tensors: [SensitivityTensor], candidates: [Candidate],
               cells: [SensitivityCell]) {
     let tensorRank = Dictionary(uniqueKeysWithValues: tensors.enumerated().map { ($1.name, $0) })
     let candidateRank = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PareCompression
+import PareWorkbench
 
 /// `pare apply MODEL --plan F --output DIR [--packed]`: exports the compressed model.
 struct Apply: ParsableCommand {
@@ -33,13 +34,8 @@ struct Apply: ParsableCommand {
     let opened = try PlannedModel(modelPath: model, planPath: plan)
     // Measure only where it makes sense: explicit data must work; by default, a model that
     // cannot run or has no bundled data simply gets no metric.
-    let canMeasure: Bool
-    switch try? opened.runnable() {
-    case .classifier?: canMeasure = evaluationData.isExplicit || BundledAssets.defaultData(for: model) != nil
-    case .encoder?: canMeasure = true
-    case nil: canMeasure = evaluationData.isExplicit
-    }
-    let evaluation = canMeasure ? try opened.evaluate(evaluationData, modelPath: model, comparing: true) : nil
+    let canMeasure = evaluationData.isExplicit || (try? evaluationData.dataPath(for: opened.opened)) != nil
+    let evaluation = canMeasure ? try opened.evaluate(evaluationData, comparing: true) : nil
     let written = try ModelExport.write(
       opened.model, applied: opened.applied, metric: evaluation?.summary, to: output, packed: packed)
 

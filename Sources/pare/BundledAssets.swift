@@ -1,4 +1,5 @@
 import Foundation
+import PareWorkbench
 
 /// Finds the repository's `assets/` folder (demo models and their test data) so that `pare`
 /// works without arguments wherever it is run from.
@@ -32,13 +33,18 @@ struct BundledAssets {
     throw AssetsNotFound(searched: candidates.map(\.path))
   }
 
-  /// The default evaluation data for `modelPath`: the bundled test set when the model is one of
-  /// the bundled ones, else nil.
-  static func defaultData(for modelPath: String) -> String? {
-    guard let assets = try? locate() else { return nil }
-    let model = URL(fileURLWithPath: modelPath).resolvingSymlinksInPath().standardizedFileURL.path
-    let models = assets.root.appendingPathComponent("models").resolvingSymlinksInPath().standardizedFileURL.path
-    return model.hasPrefix(models + "/") ? assets.mnistTestSet : nil
+  /// The bundled data of `kind` for the model at `modelPath`: the test set only when the model
+  /// is one of the bundled ones; nil when there is none.
+  static func defaultData(_ kind: EvaluationDataKind.BundledData, for modelPath: String) throws -> String? {
+    switch kind {
+    case .sentences:
+      return try locate().sentences
+    case .testSetOfBundledModels:
+      guard let assets = try? locate() else { return nil }
+      let model = URL(fileURLWithPath: modelPath).resolvingSymlinksInPath().standardizedFileURL.path
+      let models = assets.root.appendingPathComponent("models").resolvingSymlinksInPath().standardizedFileURL.path
+      return model.hasPrefix(models + "/") ? assets.mnistTestSet : nil
+    }
   }
 }
 

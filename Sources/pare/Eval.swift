@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PareWorkbench
 
 /// `pare eval MODEL [--plan F]`: the model's metric on evaluation data, with and without a plan.
 struct Eval: ParsableCommand {
@@ -24,53 +25,21 @@ struct Eval: ParsableCommand {
   @Flag(help: "Print JSON instead of text.")
   var json = false
 
-  struct Report: Encodable {
-    let metric: String, value: Double, baseline: Double
-    let original_bytes: Int, compressed_bytes: Int, entropy_coded_bytes: Int, ratio: Double
-    var samples: Int
-    var correct: Int?, agreement: Double?, mean_kl: Double?
-    var worst_cosine: Double?, spearman: Double?, baseline_spearman: Double?
-  }
-
   func run() throws {
     let opened = try PlannedModel(modelPath: model, planPath: plan)
-    let evaluation = try opened.evaluate(evaluationData, modelPath: model, comparing: plan != nil)
+    let evaluation = try opened.evaluate(evaluationData, comparing: plan != nil)
     let applied = opened.applied
-    let summary = evaluation.summary
-    var report = Report(metric: summary.name, value: summary.value, baseline: summary.baseline,
-                        original_bytes: applied.originalBytes, compressed_bytes: applied.compressedBytes,
-                        entropy_coded_bytes: applied.entropyCodedBytes, ratio: applied.ratio, samples: 0)
-    var lines = ["model     \(opened.model.name)" + (plan.map { " with \(Formatting.displayPath($0))" } ?? "")]
-    switch evaluation {
-    case let .classification(dataPath, baseline, metrics):
-      report.samples = metrics.count
-      (report.correct, report.agreement, report.mean_kl) = (metrics.correct, metrics.agreement, metrics.meanKLDivergence)
-      lines.append("data      \(Formatting.displayPath(dataPath)) (\(Formatting.grouped(metrics.count)) samples)")
-      lines.append("accuracy  \(String(format: "%.4f", metrics.accuracy)) (\(metrics.correct)/\(metrics.count))")
-      if plan != nil {
-        lines[2] += String(format: ", baseline %.4f (%+.2f points)", baseline.accuracy, (metrics.accuracy - baseline.accuracy) * 100)
-        if let agreement = metrics.agreement, let kl = metrics.meanKLDivergence {
-          lines.append(String(format: "agreement %.4f top-1 with the original, mean KL %.4g nats", agreement, kl))
-        }
-      }
-    case let .text(dataPath, baseline, metrics):
-      report.samples = metrics.count
-      (report.agreement, report.worst_cosine) = (metrics.neighbourAgreement, metrics.worstCosine)
-      (report.spearman, report.baseline_spearman) = (metrics.spearman, baseline.spearman)
-      lines.append("data      \(Formatting.displayPath(dataPath)) (\(Formatting.grouped(metrics.count)) sentences)")
-      lines.append(String(format: "fidelity  %.6f mean cosine to the original embeddings (worst sentence %.6f)",
-                          metrics.fidelity, metrics.worstCosine))
-      if let agreement = metrics.neighbourAgreement {
-        lines.append(String(format: "agreement %.4f nearest neighbour unchanged", agreement))
-      }
-      if let spearman = metrics.spearman, let original = baseline.spearman {
-        lines.append(String(format: "spearman  %.4f with the gold scores (original %.4f)", spearman, original))
-      }
-    }
     if json {
-      print(try Formatting.json(report))
+      print(try Formatting.json(EvaluationReport(planned: evaluation.planned, baseline: evaluation.baseline,
+                                                 applied: applied, comparing: plan != nil)))
       return
     }
+    let items = type(of: evaluation.family).data.items
+    var lines = [
+      "model     \(opened.model.name)" + (plan.map { " with \(Formatting.displayPath($0))" } ?? ""),
+      "data      \(Formatting.displayPath(evaluation.dataPath)) (\(Formatting.grouped(evaluation.planned.samples)) \(items))",
+    ]
+    lines += evaluation.family.reportLines(evaluation.planned, baseline: evaluation.baseline, comparing: plan != nil)
     if plan != nil {
       lines.append("size      \(Formatting.bytes(applied.compressedBytes)) of \(Formatting.bytes(applied.originalBytes)), "
         + String(format: "%.2fx smaller", applied.ratio)

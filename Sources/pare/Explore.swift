@@ -24,40 +24,41 @@ struct Explore: ParsableCommand {
 
   func run() throws {
     let path = try model ?? BundledAssets.locate().defaultModel
-    let opened = try ModelDirectory.open(path)
+    let opened = try OpenedModel(path: path)
+    let model = opened.directory
     var initialPlan = Plan()
     if let plan {
       initialPlan = try Plan.load(path: plan)
-      try initialPlan.validate(against: opened.weights, file: plan)
+      try initialPlan.validate(against: model.weights, file: plan)
     }
-    let compression = EvaluationDataOptions.compressionCache(for: opened)
-    let evaluator = try evaluationData.evaluator(
-      for: opened, modelPath: path, defaultSentenceLimit: EvaluationDataOptions.interactiveSentenceLimit, compression: compression)
-    let session = try Session(model: opened, initialPlan: initialPlan, evaluator: evaluator, compression: compression)
-    let weightsSHA256 = opened.weights.sha256()
-    let store = SessionStore(model: opened, weightsSHA256: weightsSHA256)
-    let sensitivity = try sensitivitySource(opened, path: path, weightsSHA256: weightsSHA256, evaluator: evaluator,
-                                            sessionCompression: compression)
+    let compression = EvaluationDataOptions.compressionCache(for: model)
+    let measured = try evaluationData.interactiveEvaluator(for: opened, compression: compression)
+    let session = try Session(model: model, initialPlan: initialPlan, evaluator: measured?.evaluator, compression: compression)
+    let weightsSHA256 = model.weights.sha256()
+    let store = SessionStore(model: model, weightsSHA256: weightsSHA256)
+    let sensitivity = measured.map { measured in
+      sensitivitySource(model, weightsSHA256: weightsSHA256, evaluator: measured.evaluator, data: measured.data,
+                        sessionCompression: compression)
+    }
     // Everything that can fail on bad input has run: only now take over the terminal.
     let terminal = try CursesTerminal()
     defer { terminal.shutdown() }
     terminal.setMouse(mouse)
-    ExplorerController(terminal: terminal, session: session, store: store, sensitivity: sensitivity).run()
+    let noData = "no evaluation data; open it with " + (opened.family.map { type(of: $0).data.usage } ?? "data")
+    ExplorerController(terminal: terminal, session: session, store: store, sensitivity: sensitivity,
+                       noMeasurementReason: opened.browseOnlyReason ?? noData).run()
   }
 
   /// What the sensitivity view and `a` measure with: a sibling of the session's evaluator (same
-  /// network and data, shared), keyed in the cache as `pare sensitivity` keys it; nil with no
-  /// data. The sweep compresses every tensor under every candidate once, so it gets its own
+  /// network, data and baseline activations, shared), keyed in the cache as `pare sensitivity`
+  /// keys it. The sweep compresses every tensor under every candidate once, so it gets its own
   /// small compression cache instead of filling the session's.
-  private func sensitivitySource(_ model: ModelDirectory, path: String, weightsSHA256: String,
-                                 evaluator: (any LayerOrderedEvaluator)?, sessionCompression: CompressionCache) throws -> SensitivitySource? {
-    let limit = EvaluationDataOptions.interactiveSentenceLimit
-    guard let evaluator,
-          let data = try evaluationData.dataReference(for: model, modelPath: path, defaultSentenceLimit: limit) else { return nil }
+  private func sensitivitySource(_ model: ModelDirectory, weightsSHA256: String, evaluator: any LayerOrderedEvaluator,
+                                 data: DataReference, sessionCompression: CompressionCache) -> SensitivitySource {
     let compression = CompressionCache(byteLimit: EvaluationDataOptions.modelBytes(model) / 4)
     return SensitivitySource(modelSHA256: weightsSHA256, dataSHA256: data.sha256, compression: compression,
                              sessionCompression: sessionCompression) {
-      try evaluator.sibling(compression: compression)
+      evaluator.sibling(compression: compression)
     }
   }
 }

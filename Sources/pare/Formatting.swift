@@ -1,4 +1,5 @@
 import Foundation
+import PareWorkbench
 
 /// Number and table formatting shared by the commands' text output.
 enum Formatting {
@@ -40,6 +41,17 @@ enum Formatting {
         return rightAligned.contains(c) ? pad + cell : cell + pad
       }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }.joined(separator: "\n")
+  }
+
+  /// A change from `baseline` to `value` as `kind` shows it, signed: "-0.30" (points), "+2.10"
+  /// (percent), "+0.0123" (as is).
+  static func change(_ kind: MetricKind, _ value: Double, from baseline: Double) -> String {
+    String(format: "%+.\(kind.changeDecimals)f", kind.shownChange(value, from: baseline))
+  }
+
+  /// What the changes `change(_:_:from:)` prints are: "accuracy change in points".
+  static func changeMeaning(_ kind: MetricKind) -> String {
+    kind.name + " change" + (kind.changeUnits.isEmpty ? "" : " in " + kind.changeUnits)
   }
 
   /// `value` as pretty JSON with sorted keys.

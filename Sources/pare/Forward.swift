@@ -1,6 +1,6 @@
 import ArgumentParser
-import PareEngine
 import PareFormats
+import PareWorkbench
 
 /// `pare forward MODEL --input F --output OUT`: raw outputs for scripting and cross-checks.
 struct Forward: ParsableCommand {
@@ -21,18 +21,10 @@ struct Forward: ParsableCommand {
   var output: String
 
   func run() throws {
+    let planned = try PlannedModel(modelPath: model, planPath: plan)
+    let family = try planned.family()
     var writer = SafetensorsWriter()
-    switch try PlannedModel(modelPath: model, planPath: plan).runnable() {
-    case let .classifier(baseline: _, planned: network):
-      let samples = try ClassificationDataset(path: input, requireLabels: false)
-      try samples.check(inputShape: network.config.inputShape, classes: network.outputWidth)
-      var noCache: ActivationCache?
-      try writer.add("logits", network.outputs(for: samples.images, cache: &noCache))
-    case let .encoder(baseline: _, planned: encoder, tokenizer: tokenizer):
-      let sentences = try SentenceDataset(path: input)
-      var noCache: BertActivationCache?
-      try writer.add("embeddings", encoder.outputs(for: tokenizer.encode(sentences), cache: &noCache))
-    }
+    try writer.add(type(of: family).forwardOutput, family.forward(input: input, replacements: planned.applied.replacements))
     try writer.write(to: output)
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PareCore
 import PareFormats
+import PareWorkbench
 
 /// `pare inspect MODEL`: every tensor with its size and statistics.
 struct Inspect: ParsableCommand {
@@ -25,7 +26,8 @@ struct Inspect: ParsableCommand {
   }
 
   func run() throws {
-    let opened = try ModelDirectory.open(model)
+    // Recognising the family validates its config against the weights, as every command does.
+    let opened = try OpenedModel(path: model).directory
     let rows = try opened.weights.entries.map { entry in
       let stats = TensorStatistics(try opened.weights.tensor(named: entry.name).scalars)
       return Row(name: entry.name, shape: entry.shape, dtype: entry.dtype.rawValue, params: entry.elementCount,

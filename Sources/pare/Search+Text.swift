@@ -19,21 +19,21 @@ enum SearchText {
         return [tensor.name, Formatting.bytes(tensor.bytes), "-", Formatting.bytes(tensor.bytes), ""]
       }
       return [tensor.name, Formatting.bytes(tensor.bytes), candidate.description, Formatting.bytes(cell.bytes),
-              String(format: "%+.2f", (cell.value - table.baseline) * 100)]
+              Formatting.change(table.metric, cell.value, from: table.baseline)]
     }
     let others = found.originalBytes - table.tensors.reduce(0) { $0 + $1.bytes }
     var plans = [("knapsack", outcome.allocated), ("searched, \(outcome.evaluations) evaluated", found)]
     if let uniform, let bits = uniform.choices.values.first?.quantize?.bits { plans.append(("uniform int\(bits)", uniform)) }
     var lines = [
-      header(metric: table.metric, baseline: table.baseline, setup: setup),
+      header(metric: table.metric.name, baseline: table.baseline, setup: setup),
       "budget    \(Formatting.bytes(outcome.budget)) of \(Formatting.bytes(found.originalBytes)) "
         + String(format: "(%.2fx)", Double(found.originalBytes) / Double(max(outcome.budget, 1))),
       "",
       Formatting.table(header: ["tensor", "size", "choice", "compressed", "alone"], rows: tensorRows,
                        rightAligned: [1, 3, 4]),
-      "other tensors, as stored: \(Formatting.bytes(others)); 'alone': \(table.metric) change in points with only that tensor compressed",
+      "other tensors, as stored: \(Formatting.bytes(others)); 'alone': \(Formatting.changeMeaning(table.metric)) with only that tensor compressed",
       "",
-      planTable(plans, metric: table.metric),
+      planTable(plans, metric: table.metric.name),
     ]
     if let written { lines.append("wrote     \(Formatting.displayPath(written))") }
     return lines.joined(separator: "\n")
@@ -53,9 +53,9 @@ enum SearchText {
       return row
     }
     var lines = [
-      header(metric: frontier.metric, baseline: frontier.baseline, setup: setup), "",
+      header(metric: frontier.metric.name, baseline: frontier.baseline, setup: setup), "",
       Formatting.table(
-        header: ["target", "size", "ratio", frontier.metric, "mean KL", "uniform", "size", "ratio", frontier.metric],
+        header: ["target", "size", "ratio", frontier.metric.name, "mean KL", "uniform", "size", "ratio", frontier.metric.name],
         rows: rows, rightAligned: [1, 2, 3, 4, 6, 7, 8]),
     ]
     if !frontier.unreachable.isEmpty {

@@ -106,10 +106,11 @@ struct Search: ParsableCommand {
     }
     bar.finish()
     let uniform = try UniformPlan.best(within: budget, search: search, isCancelled: isCancelled)
-    if let maxDrop, search.table.baseline - outcome.found.measured.value > maxDrop {
+    let drop = search.table.metric.drop(outcome.found.measured.value, from: search.table.baseline)
+    if let maxDrop, drop > maxDrop {
       throw ModelError(file: model, String(
         format: "no plan within %d bytes keeps the %@ drop within %g (the best found drops %.4f); raise the budget or --max-drop",
-        budget, search.table.metric, maxDrop, search.table.baseline - outcome.found.measured.value))
+        budget, search.table.metric.name, maxDrop, drop))
     }
     var written: String?
     if let output {

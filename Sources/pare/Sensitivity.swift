@@ -47,13 +47,13 @@ struct Sensitivity: ParsableCommand {
       }
       let rows = table.tensors.map { tensor in
         [tensor.name, Formatting.bytes(tensor.bytes)] + table.candidates.map { candidate in
-          table.cell(tensor.name, candidate).map { String(format: "%+.2f", ($0.value - table.baseline) * 100) } ?? "-"
+          table.cell(tensor.name, candidate).map { Formatting.change(table.metric, $0.value, from: table.baseline) } ?? "-"
         }
       }
       print("""
-        model     \(setup.model.name), \(table.metric) \(String(format: "%.4f", table.baseline)) on \
+        model     \(setup.model.name), \(table.metric.name) \(String(format: "%.4f", table.baseline)) on \
         \(Formatting.displayPath(setup.data.path))
-        cells     \(table.metric) change in points with only that tensor compressed (1-D tensors left out)
+        cells     \(Formatting.changeMeaning(table.metric)) with only that tensor compressed (1-D tensors left out)
 
         """ + Formatting.table(header: ["tensor", "size"] + table.candidates.map(\.description), rows: rows,
                                rightAligned: Set(1...(table.candidates.count + 1))))

@@ -21,16 +21,15 @@ struct SweepSetup {
 
   /// Opens `modelPath` and its evaluator on the data `options` names (or the bundled data).
   init(modelPath: String, options: EvaluationDataOptions) throws {
-    let model = try ModelDirectory.open(modelPath)
+    let opened = try OpenedModel(path: modelPath)
+    let model = opened.directory
     let compression = EvaluationDataOptions.compressionCache(for: model)
-    guard let evaluator = try options.evaluator(for: model, modelPath: modelPath, defaultSentenceLimit: EvaluationDataOptions.interactiveSentenceLimit,
-                                                compression: compression),
-          let data = try options.dataReference(for: model, modelPath: modelPath,
-                                               defaultSentenceLimit: EvaluationDataOptions.interactiveSentenceLimit)
-    else {
-      throw ValidationError("\(modelPath): nothing to measure this model on; pass --data FILE (classifiers) or --text FILE (text encoders)")
+    guard let measured = try options.interactiveEvaluator(for: opened, compression: compression) else {
+      let why = opened.browseOnlyReason ?? "no default evaluation data; pass "
+        + (opened.family.map { type(of: $0).data.usage } ?? "--data or --text")
+      throw ValidationError("\(modelPath): nothing to measure this model on: \(why)")
     }
-    (self.modelPath, self.model, self.evaluator, self.data, self.compression) = (modelPath, model, evaluator, data, compression)
+    (self.modelPath, self.model, self.evaluator, self.data, self.compression) = (modelPath, model, measured.evaluator, measured.data, compression)
     modelReference = ModelReference(path: modelPath, sha256: model.weights.sha256())
   }
 
@@ -38,8 +37,7 @@ struct SweepSetup {
   /// progress bar on stderr. Returns the table and how many cells were measured now.
   func sensitivity(_ candidates: [Candidate], isCancelled: @escaping @Sendable () -> Bool) throws
     -> (table: SensitivityTable, measured: Int, cache: SensitivityCache) {
-    let metric = try evaluator.evaluate(Plan(), isCancelled: isCancelled).name
-    let cache = SensitivityCache(modelSHA256: modelReference.sha256 ?? "", dataSHA256: data.sha256, metric: metric)
+    let cache = SensitivityCache(modelSHA256: modelReference.sha256 ?? "", dataSHA256: data.sha256, metric: evaluator.metric.name)
     let analysis = SensitivityAnalysis(weights: model.weights, evaluator: evaluator, compression: compression, cache: cache)
     var bar = ProgressBar(label: "sensitivity")
     defer { bar.finish() }

@@ -5,11 +5,6 @@ import PareFormats
 
 @testable import PareCompression
 
-/// Whether two arrays have the same length and differ by at most `tolerance` element-wise.
-func isClose(_ a: [Float], _ b: [Float], tolerance: Float) -> Bool {
-  a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance }
-}
-
 /// Whether `x` is exactly representable in IEEE half precision.
 func isF16Exact(_ x: Float) -> Bool { Float(Float16(x)) == x }
 

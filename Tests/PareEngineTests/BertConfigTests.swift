@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PareCore
 @testable import PareFormats
+import PareWorkbench
 
 /// Opening `"bert"` model directories: the sentence-transformers files, and one-line errors
 /// naming the file and the tensor for everything that does not fit.
@@ -44,7 +45,7 @@ struct BertConfigTests {
 
   /// The message of the ModelError that opening `copy` throws, checking the file it names.
   func openingError(_ copy: TinyCopy, file: String) throws -> String {
-    let error = try #require(throws: ModelError.self) { try ModelDirectory.open(copy.path) }
+    let error = try #require(throws: ModelError.self) { try OpenedModel(path: copy.path) }
     #expect(error.file == copy.file(file))
     return error.message
   }
@@ -90,7 +91,7 @@ struct BertConfigTests {
   @Test func poolingComesFromTheSentenceTransformersFiles() throws {
     try withTinyCopy { copy in
       func pooling() throws -> (PoolingConfig, Int)? {
-        guard case let .bert(config) = try ModelDirectory.open(copy.path).architecture else { return nil }
+        guard let config = (try OpenedModel(path: copy.path).family as? SentenceEncoder)?.config else { return nil }
         return (config.pooling, config.maxSequenceLength)
       }
       try copy.editJSON("1_Pooling/config.json") { $0["pooling_mode_mean_tokens"] = false; $0["pooling_mode_cls_token"] = true }

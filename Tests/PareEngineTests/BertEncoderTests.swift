@@ -1,4 +1,5 @@
 import Foundation
+import PareWorkbench
 import Testing
 @testable import PareCore
 @testable import PareEngine
@@ -11,7 +12,7 @@ struct BertEncoderTests {
 
   func tiny() throws -> (BertEncoder, ModelDirectory) {
     let model = try ModelDirectory.open(Self.tinyModel)
-    return (try BertEncoder(model: model), model)
+    return (try family(SentenceEncoder.self, at: Self.tinyModel).encoder(), model)
   }
 
   /// The tiny fixture's token ids (21 sentences of 2 to 48 tokens).
@@ -86,9 +87,9 @@ struct BertEncoderTests {
     let (encoder, _) = try tiny()
     let sentences = try sentences()
     let width = encoder.embeddingWidth
-    var none: BertActivationCache?
+    var none: BertEncoder.Cache?
     let together = try encoder.outputs(for: sentences, cache: &none)
-    var small: BertActivationCache? = BertActivationCache(tokenBudget: 20, restartPoints: [])
+    var small: BertEncoder.Cache? = BertEncoder.Cache(batchSize: 20, restartPoints: [])
     #expect(isClose(try encoder.outputs(for: sentences, cache: &small), together, tolerance: 1e-6))
     let reversed = try encoder.outputs(for: sentences.reversed(), cache: &none)
     for i in sentences.indices {
@@ -119,7 +120,7 @@ struct BertEncoderTests {
   @Test func restartFromCacheMatchesFullPass() throws {
     let (encoder, model) = try tiny()
     let sentences = try sentences()
-    var cache: BertActivationCache? = BertActivationCache(tokenBudget: 64, restartPoints: encoder.restartPoints)
+    var cache: BertEncoder.Cache? = BertEncoder.Cache(batchSize: 64, restartPoints: encoder.restartPoints)
     let full = try encoder.outputs(for: sentences, cache: &cache)
     for layer in [1, 2] {
       #expect(try encoder.outputs(for: sentences, from: layer, cache: &cache) == full)
@@ -129,7 +130,7 @@ struct BertEncoderTests {
       for i in halved.scalars.indices { halved.scalars[i] *= 0.5 }
       let edited = try encoder.replacingTensors([name: .dense(halved)], original: original(model))
       #expect(edited.layerIndex(ofTensor: name) == layer)
-      var plain: BertActivationCache? = BertActivationCache(tokenBudget: 64, restartPoints: [])
+      var plain: BertEncoder.Cache? = BertEncoder.Cache(batchSize: 64, restartPoints: [])
       let fresh = try edited.outputs(for: sentences, cache: &plain)
       var restartCache = cache
       #expect(try edited.outputs(for: sentences, from: layer, cache: &restartCache) == fresh, "\(name)")
@@ -140,8 +141,8 @@ struct BertEncoderTests {
     var sameLengths = sentences
     sameLengths[3][1] += 1
     for others in [Array(sentences.dropFirst()), sameLengths] {
-      #expect(cache?.canRestart(at: 2, for: others) == false)
-      var fromScratch: BertActivationCache? = BertActivationCache(tokenBudget: 64, restartPoints: [])
+      #expect(cache?.inputs(at: 2, for: others) == nil)
+      var fromScratch: BertEncoder.Cache? = BertEncoder.Cache(batchSize: 64, restartPoints: [])
       var restartCache = cache
       #expect(try encoder.outputs(for: others, from: 2, cache: &restartCache) == encoder.outputs(for: others, cache: &fromScratch))
     }
@@ -150,7 +151,7 @@ struct BertEncoderTests {
   @Test func factoredWeightsRunAsTwoGEMMsAndEmbeddingsUseTheProduct() throws {
     let (encoder, model) = try tiny()
     let sentences = try sentences()
-    var none: BertActivationCache?
+    var none: BertEncoder.Cache?
     let before = try encoder.outputs(for: sentences, cache: &none)
     // W = W · I: a factoring with the same product.
     let query = "encoder.layer.0.attention.self.query.weight", words = "embeddings.word_embeddings.weight"
@@ -186,18 +187,18 @@ struct BertEncoderTests {
   @Test func cancellationLeavesTheCacheConsistent() throws {
     let (encoder, _) = try tiny()
     let sentences = try sentences()
-    var cache: BertActivationCache? = BertActivationCache(tokenBudget: 32, restartPoints: encoder.restartPoints)
+    var cache: BertEncoder.Cache? = BertEncoder.Cache(batchSize: 32, restartPoints: encoder.restartPoints)
     var batches = 0
     #expect(throws: CancellationError.self) {
       try encoder.outputs(for: sentences, cache: &cache) { batches += 1; return batches > 3 }
     }
     #expect(cache?.byteCount == 0)
-    #expect(cache?.canRestart(at: 2, for: sentences) == false)
+    #expect(cache?.inputs(at: 2, for: sentences) == nil)
   }
 
   @Test func unrunnableIdsAreRefusedBeforeAnyWork() throws {
     let (encoder, _) = try tiny()
-    var none: BertActivationCache?
+    var none: BertEncoder.Cache?
     let vocab = encoder.config.vocabSize
     #expect(throws: BertInputError.unknownToken(index: 1, position: 2, id: vocab, vocabSize: vocab)) {
       try encoder.outputs(for: [[2, 3], [2, 7, vocab, 3]], cache: &none)

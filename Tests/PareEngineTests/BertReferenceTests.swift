@@ -1,4 +1,5 @@
 import Foundation
+import PareWorkbench
 import Testing
 @testable import PareCore
 @testable import PareEngine
@@ -26,9 +27,9 @@ struct BertReferenceTests {
   /// Per sentence: cosine with the reference >= 0.9999 and every element within `tolerance`.
   func expectMatches(model path: String, reference name: String, tolerance: Float) throws {
     let reference = try Self.reference(name)
-    let encoder = try BertEncoder(model: ModelDirectory.open(path))
+    let encoder = try family(SentenceEncoder.self, at: path).encoder()
     #expect(encoder.config.maxSequenceLength == reference.max_seq_length)
-    var cache: BertActivationCache?
+    var cache: BertEncoder.Cache?
     let embeddings = try encoder.outputs(for: reference.ids, cache: &cache)
     let width = encoder.embeddingWidth
     #expect(embeddings.shape == [reference.ids.count, width])
@@ -63,11 +64,7 @@ struct BertReferenceTests {
   }
 
   @Test func tinyBertOpensWithItsSentenceTransformersFiles() throws {
-    let model = try ModelDirectory.open(Self.tinyModel)
-    guard case let .bert(config) = model.architecture else {
-      Issue.record("expected a bert architecture, got \(String(describing: model.architecture))")
-      return
-    }
+    let config = try family(SentenceEncoder.self, at: Self.tinyModel).config
     #expect(config.hiddenSize == 32 && config.numHiddenLayers == 2 && config.numAttentionHeads == 4)
     #expect(config.intermediateSize == 64 && config.maxPositionEmbeddings == 64 && config.headSize == 8)
     #expect(config.pooling == PoolingConfig(mode: .mean, normalize: true))

@@ -1,4 +1,5 @@
 import Foundation
+import PareWorkbench
 import Testing
 @testable import PareCore
 @testable import PareEngine
@@ -16,9 +17,9 @@ struct BundledModelTests {
   static let testSet = repositoryRoot.appendingPathComponent("assets/data/mnist-test.safetensors").path
 
   func load(_ name: String) throws -> (SequentialNetwork, Reference) {
-    let model = try ModelDirectory.open(repositoryRoot.appendingPathComponent("assets/models/\(name)").path)
+    let path = repositoryRoot.appendingPathComponent("assets/models/\(name)").path
     let fixture = repositoryRoot.appendingPathComponent("Tests/PareEngineTests/Fixtures/\(name).reference.json")
-    return (try SequentialNetwork(model: model), try JSONDecoder().decode(Reference.self, from: Data(contentsOf: fixture)))
+    return (try family(SequentialClassifier.self, at: path).network(), try JSONDecoder().decode(Reference.self, from: Data(contentsOf: fixture)))
   }
 
   @Test(arguments: models)
@@ -26,7 +27,7 @@ struct BundledModelTests {
     let (network, reference) = try load(name)
     let data = try ClassificationDataset(path: Self.testSet)
     try data.check(inputShape: network.config.inputShape, classes: network.outputWidth)
-    var cache: ActivationCache?
+    var cache: SequentialNetwork.Cache?
     let logits = try network.outputs(for: data.images, cache: &cache)
     for (i, row) in reference.logits_first16.enumerated() {
       for (j, want) in row.enumerated() {
@@ -44,7 +45,7 @@ struct BundledModelTests {
   func restartFromCacheMatchesFullPass(name: String) throws {
     let (network, _) = try load(name)
     let data = try ClassificationDataset(path: Self.testSet)
-    var cache: ActivationCache? = ActivationCache(batchSize: 96, restartPoints: network.weightedLayers)
+    var cache: SequentialNetwork.Cache? = SequentialNetwork.Cache(batchSize: 96, restartPoints: network.weightedLayers)
     let full = try network.outputs(for: data.images, cache: &cache)
     for layer in network.weightedLayers.sorted() {
       #expect(try network.outputs(for: data.images, from: layer, cache: &cache) == full)
@@ -58,7 +59,7 @@ struct BundledModelTests {
     let edited = try network.replacingTensors([name: .dense(halved)]) { _ in old.bias }
     #expect(edited.layerIndex(ofTensor: name) == last)
     // Same batching, no restart points: a plain full pass of the edited network.
-    var plain: ActivationCache? = ActivationCache(batchSize: 96, restartPoints: [])
+    var plain: SequentialNetwork.Cache? = SequentialNetwork.Cache(batchSize: 96, restartPoints: [])
     let fresh = try edited.outputs(for: data.images, cache: &plain)
     #expect(try edited.outputs(for: data.images, from: last, cache: &cache) == fresh)
     #expect(fresh != full)
@@ -69,7 +70,7 @@ struct BundledModelTests {
   @Test func batchesRunSideBySideLandInOrder() throws {
     let (network, _) = try load("lenet-5")
     let data = try ClassificationDataset(path: Self.testSet)
-    var cache: ActivationCache? = ActivationCache(batchSize: 70, restartPoints: [])
+    var cache: SequentialNetwork.Cache? = SequentialNetwork.Cache(batchSize: 70, restartPoints: [])
     let outputs = try network.outputs(for: data.images, cache: &cache)
     let width = network.outputWidth
     for lower in stride(from: 0, to: data.count, by: 70) {
@@ -83,13 +84,13 @@ struct BundledModelTests {
   @Test func cancellationLeavesTheCacheConsistent() throws {
     let (network, _) = try load("lenet-300-100")
     let data = try ClassificationDataset(path: Self.testSet)
-    var cache: ActivationCache? = ActivationCache(batchSize: 100, restartPoints: network.weightedLayers)
+    var cache: SequentialNetwork.Cache? = SequentialNetwork.Cache(batchSize: 100, restartPoints: network.weightedLayers)
     var batches = 0
     #expect(throws: CancellationError.self) {
       try network.outputs(for: data.images, cache: &cache) { batches += 1; return batches > 3 }
     }
     #expect(cache?.byteCount == 0)
     let last = try #require(network.weightedLayers.max())
-    #expect(cache?.canRestart(at: last, batches: 10) == false)
+    #expect(cache?.inputs(at: last, for: data.count) == nil)
   }
 }

@@ -1,14 +1,16 @@
 import Foundation
 @_exported import PareTestSupport
+import Testing
 @testable import PareCore
+import PareWorkbench
 
 /// The repository root, found from this file's path (tests read the bundled assets and fixtures).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent()
 
-/// Whether two tensors have the same shape and elements within `tolerance`.
-func isClose(_ a: Tensor, _ b: Tensor, tolerance: Float = 1e-5) -> Bool {
-  a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+/// The model at `path` as the family `type` runs it (its config validated against the weights).
+func family<Family: ModelFamily>(_ type: Family.Type, at path: String) throws -> Family {
+  try #require(try OpenedModel(path: path).family as? Family)
 }
 
 /// `x Wᵀ + b` by plain loops in Double: the reference for `Linear`.

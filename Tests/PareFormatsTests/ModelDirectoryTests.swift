@@ -1,6 +1,7 @@
 import Foundation
 import PareCore
 import PareFormats
+import PareWorkbench
 import Testing
 
 /// flatten, linear 4->3, relu, linear 3->2 over a [2, 2] input.
@@ -36,13 +37,11 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
 @Suite struct ModelDirectoryTests {
   @Test func sequentialDirectoryOpensWithActivationShapes() throws {
     try withTemporaryDirectory { dir in
-      let opened = try ModelDirectory.open(writeModel(in: dir))
-      #expect(opened.name == "model")
-      #expect(Set(opened.weights.entries.map(\.name)) == Set(tinyWeights.keys))
-      guard case let .sequential(config, shapes) = opened.architecture else {
-        Issue.record("expected a sequential architecture, got \(String(describing: opened.architecture))")
-        return
-      }
+      let opened = try OpenedModel(path: writeModel(in: dir))
+      #expect(opened.directory.name == "model")
+      #expect(Set(opened.directory.weights.entries.map(\.name)) == Set(tinyWeights.keys))
+      let family = try #require(opened.family as? SequentialClassifier)
+      let (config, shapes) = (family.config, family.activationShapes)
       #expect(config.inputShape == [2, 2])
       #expect(config.labels == ["yes", "no"])
       #expect(config.layers.map(\.kind) == [.flatten, .linear, .relu, .linear])
@@ -59,12 +58,9 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
       try dir.write(
         #"{"weight_map": {"fc1.weight": "a.safetensors", "fc1.bias": "a.safetensors", "fc2.weight": "b.safetensors", "fc2.bias": "b.safetensors"}}"#,
         to: "model/model.safetensors.index.json")
-      let opened = try ModelDirectory.open(model)
-      #expect(opened.weights.paths.count == 2)
-      guard case let .sequential(_, shapes) = opened.architecture else {
-        Issue.record("expected a sequential architecture")
-        return
-      }
+      let opened = try OpenedModel(path: model)
+      #expect(opened.directory.weights.paths.count == 2)
+      let shapes = try #require(opened.family as? SequentialClassifier).activationShapes
       #expect(shapes.last == [2])
     }
   }
@@ -74,7 +70,7 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
       var weights = tinyWeights
       weights["fc2.weight"] = nil
       let model = try writeModel(in: dir, weights: weights)
-      let error = try #require(throws: ModelError.self) { try ModelDirectory.open(model) }
+      let error = try #require(throws: ModelError.self) { try OpenedModel(path: model) }
       #expect(error.file == dir.path("model/config.json"))
       #expect(error.message.contains("tensor 'fc2.weight' is missing from the weights"), "\(error)")
       #expect(error.description.hasPrefix(error.file))
@@ -91,7 +87,7 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
       var weights = tinyWeights
       weights[tensor] = shape
       let model = try writeModel(in: dir, weights: weights)
-      let error = try #require(throws: ModelError.self) { try ModelDirectory.open(model) }
+      let error = try #require(throws: ModelError.self) { try OpenedModel(path: model) }
       #expect(error.file == dir.path("model/config.json"))
       #expect(error.message.contains(message), "\(error)")
     }
@@ -101,7 +97,7 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
     try withTemporaryDirectory { dir in
       let config = tinyConfig.replacingOccurrences(of: #"{"type": "relu"}"#, with: #"{"type": "conv3d"}"#)
       let model = try writeModel(in: dir, config: config)
-      let error = try #require(throws: ModelError.self) { try ModelDirectory.open(model) }
+      let error = try #require(throws: ModelError.self) { try OpenedModel(path: model) }
       #expect(error.file == dir.path("model/config.json"))
       #expect(error.message.contains("unknown layer type 'conv3d'"), "\(error)")
     }
@@ -110,7 +106,7 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
   @Test func missingConfig() throws {
     try withTemporaryDirectory { dir in
       let model = try writeModel(in: dir, config: nil)
-      let error = try #require(throws: ModelError.self) { try ModelDirectory.open(model) }
+      let error = try #require(throws: ModelError.self) { try OpenedModel(path: model) }
       #expect(error.file == dir.path("model/config.json"))
       #expect(error.message.contains("needs config.json"))
     }
@@ -124,7 +120,7 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
   func configWithoutAModelType(_ config: String, _ message: String) throws {
     try withTemporaryDirectory { dir in
       let model = try writeModel(in: dir, config: config)
-      let error = try #require(throws: ModelError.self) { try ModelDirectory.open(model) }
+      let error = try #require(throws: ModelError.self) { try OpenedModel(path: model) }
       #expect(error.file == dir.path("model/config.json"))
       #expect(error.message.contains(message), "\(error)")
     }
@@ -133,7 +129,7 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
   @Test func noWeightsFile() throws {
     try withTemporaryDirectory { dir in
       let model = try writeModel(in: dir, weights: nil)
-      let error = try #require(throws: ModelError.self) { try ModelDirectory.open(model) }
+      let error = try #require(throws: ModelError.self) { try OpenedModel(path: model) }
       #expect(error == ModelError(file: model, "no model.safetensors or model.safetensors.index.json in this directory"))
     }
   }
@@ -143,7 +139,8 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
       let path = dir.path("weights.safetensors")
       try writeWeights(tinyWeights, to: path)
       let opened = try ModelDirectory.open(path)
-      #expect(opened.architecture == nil)
+      #expect(opened.config == nil)
+      #expect(try OpenedModel(path: path).family == nil)
       #expect(opened.name == "weights.safetensors")
       #expect(opened.weights.entries.count == tinyWeights.count)
       #expect(try opened.weights.tensor(named: "fc2.bias").scalars == [0.5, 0.5])
@@ -163,11 +160,8 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
     try withTemporaryDirectory { dir in
       let model = try writeModel(in: dir, config: #"{"model_type": "gpt2", "n_layer": 12}"#)
       let opened = try ModelDirectory.open(model)
-      guard case let .unsupported(modelType) = opened.architecture else {
-        Issue.record("expected .unsupported, got \(String(describing: opened.architecture))")
-        return
-      }
-      #expect(modelType == "gpt2")
+      #expect(opened.config?.modelType == "gpt2")
+      #expect(try OpenedModel(path: model).family == nil)
       #expect(opened.weights.entries.count == tinyWeights.count)
     }
   }
@@ -176,7 +170,7 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
     try withTemporaryDirectory { dir in
       let model = try writeModel(in: dir, weights: nil)
       try dir.write([1, 2, 3], to: "model/model.safetensors")
-      let error = try #require(throws: SafetensorsError.self) { try ModelDirectory.open(model) }
+      let error = try #require(throws: SafetensorsError.self) { try OpenedModel(path: model) }
       #expect(error == SafetensorsError(file: dir.path("model/model.safetensors"), .truncated(fileSize: 3)))
     }
   }

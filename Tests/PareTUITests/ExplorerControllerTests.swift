@@ -14,11 +14,11 @@ struct ExplorerControllerTests {
     .deletingLastPathComponent()
 
   func explorer(store: SessionStore? = nil) throws -> (ExplorerController, FakeTerminal) {
-    let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
-    let data = try ClassificationDataset(path: Self.root.appendingPathComponent("assets/data/mnist-test.safetensors").path)
+    let opened = try OpenedModel(path: Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
+    let model = opened.directory
+    let data = EvaluationData(path: Self.root.appendingPathComponent("assets/data/mnist-test.safetensors").path)
     let compression = CompressionCache()
-    let evaluator = try ClassifierEvaluator(network: SequentialNetwork(model: model), weights: model.weights,
-                                            dataset: data, compression: compression)
+    let evaluator = try #require(opened.family).evaluator(on: data, compression: compression, cachesActivations: true)
     let session = try Session(model: model, evaluator: evaluator, compression: compression)
     let terminal = FakeTerminal(width: 120, height: 30)
     return (ExplorerController(terminal: terminal, session: session, store: store), terminal)

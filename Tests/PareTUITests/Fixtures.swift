@@ -2,6 +2,7 @@ import Foundation
 import PareCompression
 import PareCore
 import PareTerminal
+import PareTestSupport
 import PareWorkbench
 @testable import PareTUI
 
@@ -44,7 +45,7 @@ enum Fixtures {
     var state = ExplorerState(modelName: "lenet-300-100", rows: tensors.map(\.row), width: 80, height: 24)
     state.plan = plan(for: tensors.map(\.row))
     state.compressedBytes = state.rows.reduce(0) { $0 + $1.currentBytes }
-    state.metric = PlanMetric(name: "accuracy", value: 0.942, baseline: 0.945, agreement: 0.9861, meanKLDivergence: 0.0123)
+    state.metric = accuracyMetric(0.942, baseline: 0.945, agreement: 0.9861, meanKL: 0.0123)
     state.canEvaluate = true
     state.canUndo = true
     state.isExported = false
@@ -81,7 +82,7 @@ enum Fixtures {
                                      value: baseline + change / 100, agreement: nil, meanKL: divergence))
       }
     }
-    return SensitivityTable(metric: "accuracy", baseline: baseline, tensors: points.map(\.0), candidates: candidates,
+    return SensitivityTable(metric: SequentialClassifier.metric, baseline: baseline, tensors: points.map(\.0), candidates: candidates,
                             cells: cells)
   }()
 
@@ -166,7 +167,7 @@ enum Fixtures {
                                      bytes: tensor.bytes / 4, value: 1 + change / 100, agreement: nil, meanKL: nil))
       }
     }
-    return SensitivityTable(metric: "fidelity", baseline: 1, tensors: tensors, candidates: Candidate.sensitivityDefaults,
+    return SensitivityTable(metric: SentenceEncoder.metric, baseline: 1, tensors: tensors, candidates: Candidate.sensitivityDefaults,
                             cells: cells)
   }()
 

@@ -23,16 +23,16 @@ struct SensitivityControllerTests {
   func removeCache() { try? FileManager.default.removeItem(at: cache) }
 
   func explorer() throws -> ExplorerController {
-    let model = try ModelDirectory.open(Self.modelPath)
+    let opened = try OpenedModel(path: Self.modelPath), model = opened.directory
     let compression = CompressionCache(), sweepCompression = CompressionCache()
-    let evaluator = try ClassifierEvaluator(network: SequentialNetwork(model: model), weights: model.weights,
-                                            dataset: ClassificationDataset(path: Self.dataPath), compression: compression)
+    let evaluator = try #require(opened.family).evaluator(on: EvaluationData(path: Self.dataPath), compression: compression,
+                                                          cachesActivations: true)
     let session = try Session(model: model, evaluator: evaluator, compression: compression)
     let candidates = try Candidate.parseList("int2,int3,int4,int8")
     let source = SensitivitySource(
-      modelSHA256: model.weights.sha256(), dataSHA256: try DataReference(path: Self.dataPath).sha256, compression: sweepCompression, sessionCompression: compression,
+      modelSHA256: model.weights.sha256(), dataSHA256: try DataReference(EvaluationData(path: Self.dataPath), items: "samples").sha256, compression: sweepCompression, sessionCompression: compression,
       environment: ["PARE_CACHE_DIR": cache.path], mapCandidates: Array(candidates.prefix(3)), searchCandidates: candidates,
-      searchOptions: PlanSearch.Options(evaluations: 4)) { try evaluator.sibling(compression: sweepCompression) }
+      searchOptions: PlanSearch.Options(evaluations: 4)) { evaluator.sibling(compression: sweepCompression) }
     return ExplorerController(terminal: FakeTerminal(width: 120, height: 30), session: session, store: nil, sensitivity: source)
   }
 

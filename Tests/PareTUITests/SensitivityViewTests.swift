@@ -66,7 +66,7 @@ struct SensitivityViewTests {
     state.sensitivity = .unavailable
     #expect(press(&state, .character("a")).isEmpty)
     #expect(state.overlay == nil)
-    #expect(state.message?.text.contains("needs evaluation data") == true)
+    #expect(state.message?.text == "nothing to measure: " + state.noMeasurementReason)
   }
 
   @Test func theStatusLineSaysWhereThePlanSitsAgainstTheFrontier() {

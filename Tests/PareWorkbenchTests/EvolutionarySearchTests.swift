@@ -1,4 +1,5 @@
 import PareCore
+import PareTestSupport
 import Testing
 @testable import PareWorkbench
 
@@ -8,8 +9,8 @@ struct EvolutionarySearchTests {
   /// the indices as the seed).
   func noisyMetric(_ choice: [Int]) -> PlanMetric {
     var rng = SplitMix64(seed: choice.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 })
-    return PlanMetric(name: "accuracy", value: Double(Int.random(in: 0...20, using: &rng)) / 20, baseline: 1,
-                      meanKLDivergence: Double.random(in: 0...1, using: &rng))
+    return accuracyMetric(Double(Int.random(in: 0...20, using: &rng)) / 20, baseline: 1,
+                          meanKL: Double.random(in: 0...1, using: &rng))
   }
 
   func randomProblem(_ rng: inout SplitMix64) -> (sizes: [[Int]], capacity: Int, start: [Int]) {
@@ -33,7 +34,7 @@ struct EvolutionarySearchTests {
         return noisyMetric(choice)
       }
       #expect(zip(sizes, outcome.choice).reduce(0) { $0 + $1.0[$1.1] } <= capacity)
-      #expect(!EvolutionarySearch.isBetter(noisyMetric(start), than: outcome.metric))
+      #expect(!noisyMetric(start).isBetter(than: outcome.metric))
       #expect(outcome.metric == noisyMetric(outcome.choice))
       #expect(calls == outcome.evaluations && calls <= 30)
     }
@@ -44,7 +45,7 @@ struct EvolutionarySearchTests {
     let sizes = [[10, 5, 2, 1], [10, 5, 2, 1], [10, 5, 2, 1]]
     let target = [1, 2, 1]
     func metric(_ choice: [Int]) -> PlanMetric {
-      PlanMetric(name: "accuracy", value: -Double(zip(choice, target).reduce(0) { $0 + abs($1.0 - $1.1) }), baseline: 0)
+      accuracyMetric(-Double(zip(choice, target).reduce(0) { $0 + abs($1.0 - $1.1) }), baseline: 0)
     }
     let start = [3, 3, 3]
     let outcome = EvolutionarySearch(sizes: sizes, capacity: 12, evaluations: 60, seed: 1)
@@ -75,14 +76,14 @@ struct EvolutionarySearchTests {
         return noisyMetric(choice)
       }
     #expect(outcome.evaluations == 3)
-    #expect(!EvolutionarySearch.isBetter(noisyMetric(start), than: outcome.metric))
+    #expect(!noisyMetric(start).isBetter(than: outcome.metric))
   }
 
-  @Test func betterMeansALowerKLElseAHigherMetric() {
-    func m(_ value: Double, _ kl: Double?) -> PlanMetric { PlanMetric(name: "a", value: value, baseline: 1, meanKLDivergence: kl) }
-    #expect(EvolutionarySearch.isBetter(m(0.8, 0.1), than: m(0.9, 0.5)))
-    #expect(!EvolutionarySearch.isBetter(m(0.9, 0.2), than: m(0.9, 0.2)))
-    #expect(EvolutionarySearch.isBetter(m(0.9, nil), than: m(0.8, nil)))
-    #expect(!EvolutionarySearch.isBetter(m(0.9, nil), than: m(0.9, nil)))
+  @Test func betterMeansALowerKLForAccuracy() {
+    func m(_ value: Double, _ kl: Double?) -> PlanMetric { accuracyMetric(value, baseline: 1, meanKL: kl) }
+    #expect(m(0.8, 0.1).isBetter(than: m(0.9, 0.5)))
+    #expect(!m(0.9, 0.2).isBetter(than: m(0.9, 0.2)))
+    #expect(m(0.9, nil).isBetter(than: m(0.8, nil)))
+    #expect(!m(0.9, nil).isBetter(than: m(0.9, nil)))
   }
 }

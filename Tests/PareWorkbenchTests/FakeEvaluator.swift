@@ -19,6 +19,11 @@ final class FakeEvaluator: PlanEvaluator {
 
   init(batches: Int = 3) { self.batches = batches }
 
+  /// The int bits of tensor "w", higher is better.
+  static let bits = MetricKind(name: "bits", direction: .higherIsBetter, changeStyle: .absolute, negligibleLoss: 0, largeLoss: 1)
+  var metric: MetricKind { Self.bits }
+  var baseline: PlanMetric { PlanMetric(kind: Self.bits, value: 0, baseline: 0) }
+
   func evaluate(_ plan: Plan, isCancelled: @escaping @Sendable () -> Bool) throws -> PlanMetric {
     state.withLock { $0.started.append(plan) }
     for _ in 0..<batches {
@@ -34,7 +39,7 @@ final class FakeEvaluator: PlanEvaluator {
       state.withLock { $0.releasedSteps -= 1 }
     }
     state.withLock { $0.finished.append(plan) }
-    return PlanMetric(name: "bits", value: Double(plan.tensors["w"]?.quantize?.bits ?? 0), baseline: 0)
+    return PlanMetric(kind: Self.bits, value: Double(plan.tensors["w"]?.quantize?.bits ?? 0), baseline: 0)
   }
 
   /// Lets `steps` batch steps proceed.

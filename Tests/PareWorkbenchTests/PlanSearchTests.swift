@@ -10,7 +10,7 @@ struct PlanSearchTests {
   static let candidates = try! Candidate.parseList("int2,int3,int4,int8,prune90+int4,rank/8+int8")
 
   func search() throws -> PlanSearch {
-    let (model, evaluator) = try ClassifierEvaluatorTests().fixture()
+    let (model, evaluator) = try NetworkEvaluatorTests().fixture()
     let compression = CompressionCache()
     let table = try SensitivityAnalysis(weights: model.weights, evaluator: evaluator, compression: compression, cache: nil)
       .run(candidates: Self.candidates)
@@ -30,7 +30,7 @@ struct PlanSearchTests {
       #expect(plan.compressedBytes == 1640 + untouched + cells.reduce(0) { $0 + $1.bytes })
       #expect(plan.predicted == Prediction(cells: cells, baseline: 0.945))
     }
-    #expect(!EvolutionarySearch.isBetter(outcome.allocated.measured, than: outcome.found.measured))
+    #expect(!outcome.allocated.measured.isBetter(than: outcome.found.measured))
     #expect(outcome.evaluations <= 15)
     // The plan file form: the model reference and the summary.
     let file = outcome.found.fileContents(model: ModelReference(path: "m", sha256: "s"))
@@ -61,7 +61,7 @@ struct PlanSearchTests {
     #expect(frontier.points.map(\.targetRatio) == [4, 8])
     #expect(frontier.unreachable == [64])
     for point in frontier.points { #expect(point.searched.compressedBytes <= point.budget) }
-    #expect(!EvolutionarySearch.isBetter(frontier.points[1].searched.measured, than: frontier.points[0].searched.measured))
+    #expect(!frontier.points[1].searched.measured.isBetter(than: frontier.points[0].searched.measured))
     let plot = FrontierPlot(frontier: frontier, title: "lenet-300-100")
     let text = plot.text(width: 40, height: 10)
     #expect(text.contains("*") && text.contains("+") && text.contains("4x") && text.contains("accuracy"))

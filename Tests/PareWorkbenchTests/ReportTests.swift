@@ -16,12 +16,12 @@ struct ReportTests {
   @Test func sensitivityReportHasEveryCell() throws {
     let candidate = try Candidate.parse("int4")
     let table = SensitivityTable(
-      metric: "accuracy", baseline: 0.9, tensors: [SensitivityTensor(name: "w", shape: [4, 8], bytes: 128)],
+      metric: SequentialClassifier.metric, baseline: 0.9, tensors: [SensitivityTensor(name: "w", shape: [4, 8], bytes: 128)],
       candidates: [candidate],
       cells: [SensitivityCell(tensor: "w", candidate: candidate, spec: candidate.spec(forShape: [4, 8]), bytes: 24,
                               value: 0.85, agreement: 0.95, meanKL: 0.01)])
     let json = try keys(SensitivityReport(table: table, model: model, data: data))
-    #expect(Set(json.keys) == ["model", "data", "metric", "baseline", "candidates", "tensors", "cells"])
+    #expect(Set(json.keys) == ["model", "data", "metric", "direction", "baseline", "candidates", "tensors", "cells"])
     #expect((json["model"] as? [String: Any])?["sha256"] as? String == "abc")
     #expect((json["data"] as? [String: Any])?["sha256"] as? String == "def")
     #expect(json["candidates"] as? [String] == ["int4"])
@@ -37,7 +37,7 @@ struct ReportTests {
   /// next to the test bundle (it is, after `swift build --build-tests`).
   @Test(.enabled(if: ReportTests.binary != nil)) func theBinaryPrintsTheseShapes() throws {
     let scratch = ScratchDirectory()
-    let root = ClassifierEvaluatorTests.root
+    let root = NetworkEvaluatorTests.root
     func run(_ arguments: [String]) throws -> [String: Any] {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: ReportTests.binary!)
@@ -58,7 +58,7 @@ struct ReportTests {
     let plan = "\(scratch.path)/plan.json"
     let search = try run(["search", model, "--target-ratio", "8", "--candidates", "int2,int4,int8,prune90+int4",
                           "--evaluations", "5", "--output", plan, "--json"])
-    #expect(Set(search.keys) == ["model", "data", "metric", "baseline", "original_bytes", "budget_bytes", "allocated",
+    #expect(Set(search.keys) == ["model", "data", "metric", "direction", "baseline", "original_bytes", "budget_bytes", "allocated",
                                  "found", "uniform", "evaluations", "improvements"])
     let found = try #require(search["found"] as? [String: Any])
     #expect(Set(found.keys).isSuperset(of: ["compressed_bytes", "ratio", "value", "agreement", "mean_kl", "predicted_value",

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import PareTestSupport
 import Testing
 @testable import PareCompression
 @testable import PareCore
@@ -10,11 +11,13 @@ import Testing
 final class CountingEvaluator: PlanEvaluator {
   private let count = Mutex(0)
   var evaluations: Int { count.withLock { $0 } }
+  var metric: MetricKind { SequentialClassifier.metric }
+  var baseline: PlanMetric { accuracyMetric(1, baseline: 1) }
 
   func evaluate(_ plan: Plan, isCancelled: @escaping @Sendable () -> Bool) throws -> PlanMetric {
     count.withLock { $0 += 1 }
     let bits = plan.tensors.values.compactMap { $0.quantize?.bits }.reduce(0, +)
-    return PlanMetric(name: "accuracy", value: 1 - Double(bits) / 100, baseline: 1)
+    return accuracyMetric(1 - Double(bits) / 100, baseline: 1)
   }
 }
 
@@ -62,13 +65,13 @@ struct SensitivityCacheTests {
     let dataFile = "\(scratch.path)-data.txt"
     defer { try? FileManager.default.removeItem(atPath: dataFile) }
     func sweep(_ model: ModelDirectory) throws -> Int {
-      let data = try DataReference(path: dataFile)
+      let data = try DataReference(EvaluationData(path: dataFile), items: "samples")
       let evaluator = CountingEvaluator()
       let cache = SensitivityCache(modelSHA256: model.weights.sha256(), dataSHA256: data.sha256, metric: "accuracy",
                                    environment: scratch.environment)
       _ = try SensitivityAnalysis(weights: model.weights, evaluator: evaluator, compression: CompressionCache(), cache: cache)
         .run(candidates: candidates)
-      return evaluator.evaluations - 1  // less the reference evaluation
+      return evaluator.evaluations  // the baseline comes with the evaluator
     }
     try "one\n".write(toFile: dataFile, atomically: true, encoding: .utf8)
     let model = try tinyModel()

@@ -36,7 +36,7 @@ func bertBenchmarks() {
   guard FileManager.default.fileExists(atPath: miniLM) else { return }
   Benchmark("embed 256 sentences (all-MiniLM-L6-v2)",
             configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 20)) { benchmark, fixture in
-    var noCache: BertActivationCache?
+    var noCache: BertEncoder.Cache?
     blackHole(try fixture.encoder.outputs(for: fixture.sentences, cache: &noCache))
   } setup: {
     try SentenceEncodingFixture(count: 256)

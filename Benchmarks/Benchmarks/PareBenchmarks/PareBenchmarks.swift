@@ -35,7 +35,7 @@ let benchmarks: @Sendable () -> Void = {
   }
 
   Benchmark("evaluate lenet-300-100, 10000 images") { benchmark, fixture in
-    var noCache: ActivationCache?
+    var noCache: SequentialNetwork.Cache?
     blackHole(try fixture.network.outputs(for: fixture.images, cache: &noCache))
   } setup: {
     try EvaluationFixture()
@@ -53,13 +53,13 @@ let benchmarks: @Sendable () -> Void = {
 struct EvaluationFixture {
   let network: SequentialNetwork
   let images: EncodedTensor
-  let cache: ActivationCache?
+  let cache: SequentialNetwork.Cache?
   let lastLayer: Int
 
   init() throws {
     network = try SequentialNetwork(model: ModelDirectory.open(lenet300))
     images = try tiledImages(10)
-    var cache: ActivationCache? = ActivationCache(batchSize: network.preferredBatchSize, restartPoints: network.weightedLayers)
+    var cache: SequentialNetwork.Cache? = SequentialNetwork.Cache(batchSize: network.preferredBatchSize, restartPoints: network.weightedLayers)
     _ = try network.outputs(for: images, cache: &cache)
     self.cache = cache
     lastLayer = network.weightedLayers.max() ?? 0

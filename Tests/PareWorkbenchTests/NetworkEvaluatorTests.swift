@@ -7,21 +7,20 @@ import Testing
 
 /// The real evaluator on the bundled lenet-300-100: restarting from cached activations gives the
 /// same metric as evaluating the plan from scratch.
-struct ClassifierEvaluatorTests {
+struct NetworkEvaluatorTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-  func fixture() throws -> (ModelDirectory, ClassifierEvaluator) {
-    let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
-    let data = try ClassificationDataset(path: Self.root.appendingPathComponent("assets/data/mnist-test.safetensors").path)
-    let evaluator = try ClassifierEvaluator(network: SequentialNetwork(model: model), weights: model.weights,
-                                            dataset: data, compression: CompressionCache())
-    return (model, evaluator)
+  func fixture(compression: CompressionCache = CompressionCache()) throws -> (ModelDirectory, any LayerOrderedEvaluator) {
+    let opened = try OpenedModel(path: Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
+    let data = EvaluationData(path: Self.root.appendingPathComponent("assets/data/mnist-test.safetensors").path)
+    let evaluator = try #require(opened.family).evaluator(on: data, compression: compression, cachesActivations: true)
+    return (opened.directory, evaluator)
   }
 
   @Test func restartedEvaluationsMatchFreshOnes() throws {
     let (model, evaluator) = try fixture()
-    #expect(evaluator.baseline.correct == 945)
+    #expect(evaluator.baseline.secondary("correct") == 945)
     let plans = [
       Plan(tensors: ["fc3.weight": spec(4)]),
       Plan(tensors: ["fc3.weight": spec(4), "fc2.weight": spec(3)]),
@@ -40,11 +39,12 @@ struct ClassifierEvaluatorTests {
 
   @Test func firstChangedLayerIsTheEarliestEditedOne() throws {
     let (_, evaluator) = try fixture()
+    let network = try #require(evaluator as? NetworkEvaluator<SequentialNetwork>).network
     let a = Plan(tensors: ["fc3.weight": spec(4)])
     let b = Plan(tensors: ["fc3.weight": spec(4), "fc2.weight": spec(3)])
-    #expect(a.firstChangedLayer(to: b, layer: evaluator.network.layerIndex(ofTensor:)) == 3)  // flatten, fc1, relu, fc2
-    #expect(b.firstChangedLayer(to: a, layer: evaluator.network.layerIndex(ofTensor:)) == 3)
-    #expect(a.firstChangedLayer(to: a, layer: evaluator.network.layerIndex(ofTensor:)) == nil)
+    #expect(a.firstChangedLayer(to: b, layer: network.layerIndex(ofTensor:)) == 3)  // flatten, fc1, relu, fc2
+    #expect(b.firstChangedLayer(to: a, layer: network.layerIndex(ofTensor:)) == 3)
+    #expect(a.firstChangedLayer(to: a, layer: network.layerIndex(ofTensor:)) == nil)
   }
 
   @Test func aCancelledEvaluationThrowsAndKeepsTheCacheUsable() throws {
