@@ -18,8 +18,6 @@ public protocol ModelFamily: Sendable {
   static var metric: MetricKind { get }
   /// The tensor `pare forward` writes ("logits").
   static var forwardOutput: String { get }
-  /// What `pare forward --input` reads, for its help and errors.
-  static var forwardInput: String { get }
 
   /// Decodes `model`'s config.json and validates it against the weights.
   init(model: ModelDirectory, config: ModelDirectory.ConfigFile) throws

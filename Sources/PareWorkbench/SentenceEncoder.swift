@@ -16,7 +16,6 @@ public struct SentenceEncoder: ModelFamily {
   public static let metric = MetricKind(
     name: "fidelity", direction: .higherIsBetter, changeStyle: .points, negligibleLoss: 0.05, largeLoss: 1)
   public static let forwardOutput = "embeddings"
-  public static let forwardInput = "UTF-8 text with one sentence per line (blank lines skipped)"
 
   /// The decoded config, pooling included, every tensor's shape checked.
   public let config: BertConfig

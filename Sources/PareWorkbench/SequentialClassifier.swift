@@ -20,7 +20,6 @@ public struct SequentialClassifier: ModelFamily {
     name: "accuracy", direction: .higherIsBetter, changeStyle: .points, negligibleLoss: 0.05, largeLoss: 1,
     searchCost: SecondaryValue.meanKLKey)
   public static let forwardOutput = "logits"
-  public static let forwardInput = "safetensors with an 'images' tensor [N, ...] ('labels' optional)"
 
   /// The decoded config.json.
   public let config: SequentialConfig

@@ -54,4 +54,25 @@ struct NetworkEvaluatorTests {
     let (_, fresh) = try fixture()
     #expect(try evaluator.evaluate(plan) { false } == fresh.evaluate(plan) { false })
   }
+
+  /// A sibling shares the uncompressed network's activations and baseline: it holds only what
+  /// its own plans change, and measures exactly as the first evaluator does.
+  @Test func aSiblingSharesTheReferenceActivations() throws {
+    let (_, first) = try fixture()
+    let evaluator = try #require(first as? NetworkEvaluator<SequentialNetwork>)
+    #expect(evaluator.ownActivationBytes == 0)
+    let sibling = try #require(evaluator.sibling(compression: CompressionCache()) as? NetworkEvaluator<SequentialNetwork>)
+    #expect(sibling.ownActivationBytes == 0 && sibling.baseline == evaluator.baseline)
+    // fc3 (layer 5) changed: the inputs of fc2 and fc3 are the reference's, nothing is added.
+    let last = Plan(tensors: ["fc3.weight": spec(4)])
+    #expect(try sibling.evaluate(last) { false } == evaluator.evaluate(last) { false })
+    #expect(sibling.ownActivationBytes == 0)
+    // fc1 changed: fc2's and fc3's inputs differ (1,000 samples x (300 + 100) floats).
+    let first1 = Plan(tensors: ["fc1.weight": spec(4)])
+    #expect(try sibling.evaluate(first1) { false } == evaluator.evaluate(first1) { false })
+    #expect(sibling.ownActivationBytes == 1000 * (300 + 100) * 4)
+    // Back to the uncompressed model: the overlay is dropped again.
+    _ = try sibling.evaluate(Plan()) { false }
+    #expect(sibling.ownActivationBytes == 0)
+  }
 }
