@@ -1,15 +1,46 @@
 import CBLAS
+import Glibc
 
 /// The kernels ("core") that OpenBLAS's dynamic-architecture build runs, and a better choice
 /// where its detection fell short.
 ///
-/// OpenBLAS picks its core once, while it loads: the one OPENBLAS_CORETYPE names, else by the
-/// CPU's family and model. Releases before 0.3.25 (Debian 12 ships 0.3.21) send an Intel
-/// family-6 model they do not know, such as 207, to the generic Prescott kernels instead of
-/// falling back by the CPU's features as they mean to: GEMMs then run about 3x slower.
+/// OpenBLAS picks its core while it loads: the one OPENBLAS_CORETYPE names, else by the CPU's
+/// family and model. Releases before 0.3.25 (Debian 12 ships 0.3.21) send an Intel family-6
+/// model they do not know, such as 207, to the generic Prescott kernels instead of falling back
+/// by the CPU's features as they mean to: GEMMs then run about 3x slower.
 public enum OpenBLASCore {
+  static let coreTypeVariable = "OPENBLAS_CORETYPE"
+
   /// The core OpenBLAS runs.
   public static var name: String { String(cString: openblas_get_corename()) }
+
+  /// Who chose the core OpenBLAS runs.
+  public enum Choice: Sendable {
+    /// OpenBLAS, by the CPU's model or features.
+    case library
+    /// The user, through OPENBLAS_CORETYPE (this value).
+    case user(coreType: String)
+    /// `useBestCore`, replacing the worse core OpenBLAS had detected.
+    case pare(detected: String)
+  }
+
+  /// Switches OpenBLAS to the best core the CPU's features allow when it detected a worse one
+  /// (`betterCore`), unless the user set OPENBLAS_CORETYPE: any value, even empty, is a request
+  /// that OpenBLAS honours (an empty or unknown one sends 0.3.21 to its feature fallback). Only
+  /// while nothing else calls OpenBLAS: `pare` does it first thing in `main`.
+  ///
+  /// OpenBLAS reads OPENBLAS_CORETYPE only when it chooses, so the variable is set just for
+  /// OpenBLAS's own choice again (0.06 ms), then removed: the environment stays the user's.
+  public static func useBestCore() -> Choice {
+    if let coreType = getenv(coreTypeVariable) { return .user(coreType: String(cString: coreType)) }
+    let detected = name
+    guard let better = betterCore(than: detected, features: .current) else { return .library }
+    setenv(coreTypeVariable, better, 1)
+    gotoblas_dynamic_quit()
+    gotoblas_dynamic_init()
+    unsetenv(coreTypeVariable)
+    return .pare(detected: detected)
+  }
 
   private static let sandybridge: CPUFeatures = [.avx]
   private static let haswell = sandybridge.union([.avx2, .fma])
