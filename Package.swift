@@ -34,9 +34,12 @@ let package = Package(
       providers: [.apt(["libncursesw5-dev"])]),
     .systemLibrary(name: "CMalloc"),
 
+    // MARK: - C helpers
+    .target(name: "CCPUFeatures"),
+
     // MARK: - Library modules (dependencies point left: Core <- Formats <- Engine <- Compression)
     .target(
-      name: "PareCore", dependencies: ["CBLAS"],
+      name: "PareCore", dependencies: ["CBLAS", "CCPUFeatures"],
       linkerSettings: linksBLASStatically ? [] : [.linkedLibrary("lapacke")]),
     .target(name: "PareFormats", dependencies: ["PareCore", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "PareEngine", dependencies: ["PareCore", "PareFormats"]),

@@ -6,3 +6,9 @@
 // threads. OpenBLAS calls it itself before a fork and restarts the pool at the next threaded call;
 // PareCore's BLASThreads calls it before running single-threaded calls side by side.
 int blas_thread_shutdown_(void);
+
+// Exported by OpenBLAS's dynamic-architecture builds but not declared in their headers: forget
+// the core (the kernels) chosen, and choose again as while loading (OPENBLAS_CORETYPE, else the
+// CPU's model). PareCore's OpenBLASCore.useBestCore calls them at start-up.
+void gotoblas_dynamic_quit(void);
+void gotoblas_dynamic_init(void);

@@ -6,6 +6,9 @@ import ArgumentParser
 /// the type names by reflection, about a millisecond of every start-up.
 @main
 struct Pare: ParsableCommand {
+  static let version = "0.1.0"
+
+  /// Built when first read, after start-up: `--version` names the OpenBLAS core in use.
   static let configuration = CommandConfiguration(
     commandName: "pare",
     abstract: "Explore how far a neural network can be compressed, tensor by tensor.",
@@ -14,11 +17,14 @@ struct Pare: ParsableCommand {
       Models are Hugging Face-style directories (config.json + model.safetensors) or bare \
       .safetensors files (browse only).
       """,
+    version: "pare \(version) (\(BLASCoreChoice.description))",
     subcommands: [Explore.self, Inspect.self, Eval.self, Forward.self, Apply.self, Unpack.self, Sensitivity.self, Search.self],
     defaultSubcommand: Explore.self)
 
-  /// Tunes the heap (see `HeapTuning`), then parses the command line and runs the command.
+  /// Moves OpenBLAS to better kernels if its detection fell short (`BLASCoreChoice`), tunes the
+  /// heap (`HeapTuning`), then parses the command line and runs the command.
   static func main() {
+    _ = BLASCoreChoice.made
     HeapTuning.apply()
     main(nil)
   }
