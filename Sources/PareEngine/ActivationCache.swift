@@ -52,7 +52,8 @@ public struct ActivationCache<InputKey: Hashable & Sendable>: Sendable {
     }
     for layer in layers {
       let inputs = batches.compactMap { $0[layer] }
-      if let divergence, layer <= divergence {
+      // nil: the network changes nothing, so every input is the reference's.
+      if divergence.map({ layer <= $0 }) ?? true {
         overlay[layer] = nil
         if reference[layer] == nil { reference[layer] = inputs }
       } else {
