@@ -133,6 +133,9 @@ public final class ExplorerController {
         sensitivityLoader?.sweep()
       case let .searchPlan(ratio):
         sensitivityLoader?.search(ratio: ratio)
+      case let .applyPlan(tensors):
+        try session.apply(Plan(model: session.plan.model, tensors: tensors))
+        planChanged()
       case let .restoreSession(yes):
         if yes, let saved = store?.load() {
           try session.apply(Plan(model: session.plan.model, tensors: saved.tensors))
@@ -175,61 +178,16 @@ public final class ExplorerController {
     detailLoader.request(name, compressed: session.applied.compressed[name])
   }
 
-  /// Takes the sweep's and the search's reports: progress into the state, the map's table, and
-  /// a found plan applied. The first time the session's metric is known, the map is looked for
-  /// in the disk cache, so a model swept before shows its map at once.
+  /// Hands the sweep's and the search's reports to `update`. The first time the session's metric
+  /// is known, the map is looked for in the disk cache, so a model swept before shows its map at
+  /// once.
   private func receiveSensitivity() {
     guard let loader = sensitivityLoader else { return }
     if !preloadRequested, state.sensitivity == .notComputed, state.search.running == nil, let metric = session.metric {
       preloadRequested = true
       loader.preload(metric: metric)
     }
-    for event in loader.takeEvents() {
-      switch event {
-      case let .sweep(progress):
-        if let progress, state.sensitivity.table == nil { state.sensitivity = .computing(progress) }
-        state.search.running?.sweep = progress
-      case let .table(table):
-        state.sensitivity = .computed(table)
-      case let .sweepFailed(why):
-        if state.sensitivity.table == nil { state.sensitivity = .failed(why) }
-      case let .searchProgress(progress):
-        state.search.running?.sweep = nil
-        state.search.running?.evaluations = progress
-      case let .found(outcome):
-        applyFound(outcome)
-      case let .searchFailed(why):
-        let target = state.search.running.map { Format.trimmed($0.target) + "x " } ?? ""
-        state.search.running = nil
-        state.show("\(target)search: \(why)", isError: true)
-      }
-    }
-  }
-
-  /// Adds a search's measured plans to the frontier and makes the plan it found the current
-  /// one (one undo step), saying what was predicted and measured.
-  private func applyFound(_ outcome: SearchOutcome) {
-    let target = state.search.running.map { Format.trimmed($0.target) + "x" } ?? "the"
-    state.search.running = nil
-    for measured in [outcome.allocated, outcome.found] {
-      let point = FrontierPoint(compressedBytes: measured.compressedBytes, ratio: measured.ratio, value: measured.measured.value)
-      if !state.search.frontier.contains(point) { state.search.frontier.append(point) }
-    }
-    let found = outcome.found
-    let measured = "\(found.measured.name) \(Format.fixed(found.measured.value, decimals: 4))"
-    let predicted = found.predicted.map { " (predicted \(Format.fixed($0.value, decimals: 4)))" } ?? ""
-    let summary = "\(Format.fixed(found.ratio, decimals: 2))x, \(measured)\(predicted)"
-    guard found.plan.tensors != session.plan.tensors else {
-      state.show("\(target) search: the current plan is the one found, \(summary)")
-      return
-    }
-    do {
-      try session.apply(Plan(model: session.plan.model, tensors: found.plan.tensors))
-      planChanged()
-      state.show("\(target) search: \(summary); u undoes")
-    } catch {
-      state.show("\(error)", isError: true)
-    }
+    for report in loader.takeEvents() { handle(.sensitivity(report)) }
   }
 
   private func planToExport() throws -> Plan {

@@ -13,27 +13,11 @@ import Synchronization
 /// nothing; finished candidates are on disk for the newer job. `stop()` ends everything, for
 /// quitting.
 final class SensitivityLoader: Sendable {
-  /// What the background work reports.
-  enum Event: Sendable {
-    /// The running sweep's progress; nil when it has ended.
-    case sweep(WorkProgress?)
-    /// The map's table.
-    case table(SensitivityTable)
-    /// The sweep failed, with why.
-    case sweepFailed(String)
-    /// Plans the search has measured.
-    case searchProgress(WorkProgress)
-    /// What the search found.
-    case found(SearchOutcome)
-    /// The search failed, with why (no plan fits, or the sweep failed).
-    case searchFailed(String)
-  }
-
-  private typealias Job = LatestWinsQueue<Event>.Job
+  private typealias Job = LatestWinsQueue<SensitivityReport>.Job
 
   private let weights: WeightStore
   private let source: SensitivitySource
-  private let jobs = LatestWinsQueue<Event>(label: "pare.sensitivity")
+  private let jobs = LatestWinsQueue<SensitivityReport>(label: "pare.sensitivity")
   /// Built by the first job that needs it, then kept.
   private let builtEvaluator = Mutex<(any LayerOrderedEvaluator)?>(nil)
 
@@ -96,7 +80,7 @@ final class SensitivityLoader: Sendable {
   func stop() { jobs.stop() }
 
   /// The events reported since the last call, in order.
-  func takeEvents() -> [Event] { jobs.take() }
+  func takeEvents() -> [SensitivityReport] { jobs.take() }
 
   /// Whether no job is waiting or running and every event was taken.
   var isIdle: Bool { jobs.isIdle }
@@ -126,6 +110,22 @@ final class SensitivityLoader: Sendable {
     builtEvaluator.withLock { $0 = built }
     return built
   }
+}
+
+/// What the sensitivity sweep and the `a` search report (to `update`, as `.sensitivity` events).
+public enum SensitivityReport: Sendable, Equatable {
+  /// The running sweep's progress; nil when it has ended.
+  case sweep(WorkProgress?)
+  /// The map's table.
+  case table(SensitivityTable)
+  /// The sweep failed, with why.
+  case sweepFailed(String)
+  /// Plans the search has measured.
+  case searchProgress(WorkProgress)
+  /// What the search found.
+  case found(SearchOutcome)
+  /// The search failed, with why (no plan fits, or the sweep failed).
+  case searchFailed(String)
 }
 
 extension SensitivityTable {

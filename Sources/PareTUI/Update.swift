@@ -11,6 +11,8 @@ public enum ExplorerEvent: Sendable, Equatable {
   case session(SessionSnapshot)
   /// A tensor's detail, computed in the background for the session's applied plan.
   case detail(tensor: String, TensorDetail)
+  /// The sensitivity sweep's or the `a` search's progress or result.
+  case sensitivity(SensitivityReport)
 }
 
 /// Work `update` asks the controller to do (everything that touches the session, files or the
@@ -33,6 +35,8 @@ public enum Effect: Sendable, Equatable {
   /// Search the best plan for a compression ratio in the background, then apply it as one
   /// undoable step (a newer search replaces a running one).
   case searchPlan(ratio: Double)
+  /// Make these tensor specs the plan (a found plan): one undoable step.
+  case applyPlan(tensors: [String: CompressionSpec])
   /// Answer to the restore question.
   case restoreSession(Bool)
   /// Leave the explorer.
@@ -76,6 +80,8 @@ public func update(_ state: inout ExplorerState, _ event: ExplorerEvent) -> [Eff
     return []
   case let .session(snapshot):
     return show(snapshot, &state)
+  case let .sensitivity(report):
+    return receive(report, &state)
   case let .detail(name, detail):
     // A detail computed before the latest edit's compression finished is stale.
     if state.rows.first(where: { $0.name == name })?.isPending == false { state.details[name] = detail }
