@@ -17,14 +17,9 @@ public final class ExplorerController {
   private let store: SessionStore?
   /// The plan last written by an export (quitting without one asks first).
   private var exportedPlan: Plan
-  /// Per tensor, the detail of its original values (computed once; edits only add the
-  /// compressed part).
-  private var originalDetails: [String: TensorDetail] = [:]
   private let detailLoader: DetailLoader
   /// The sensitivity sweep and the plan search (nil: browse only, or no source given).
   private let sensitivityLoader: SensitivityLoader?
-  /// The number of the latest search asked for (older ones' results are dropped).
-  private var searchGeneration = 0
   /// Whether the map has been looked for in the disk cache (once the session's metric names it).
   private var preloadRequested = false
   /// The explorer's state (exposed for tests).
@@ -60,7 +55,7 @@ public final class ExplorerController {
     refresh()
   }
 
-  deinit { sensitivityLoader?.cancel() }
+  deinit { sensitivityLoader?.stop() }
 
   /// Runs until the user quits. Returns normally; the caller restores the terminal.
   public func run() {
@@ -87,22 +82,28 @@ public final class ExplorerController {
   /// tests can drive the controller without a terminal loop.)
   @discardableResult
   public func handle(_ event: ExplorerEvent) -> Bool {
-    if event == .tick, session.receiveResults() { refresh() }
-    if event == .tick { receiveDetails() }
-    if event == .tick { receiveSensitivity() }
-    if event == .tick { state.isEvaluating = session.isEvaluating }
+    if event == .tick {
+      let wasApplying = session.isApplying
+      if session.receiveResults() || session.isApplying != wasApplying { refresh() }
+      for (name, detail) in detailLoader.takeFinished() { handle(.detail(tensor: name, detail)) }
+      receiveSensitivity()
+    }
     for effect in update(&state, event) {
       if perform(effect) { return true }
     }
     return false
   }
 
+  /// Whether every background job (compression, evaluation, detail) has finished and been shown.
+  /// Tests tick until it holds instead of sleeping.
+  public var isIdle: Bool { session.isIdle && detailLoader.isIdle && (sensitivityLoader?.isIdle ?? true) }
+
   /// Performs one effect; true for quit.
   private func perform(_ effect: Effect) -> Bool {
     do {
       switch effect {
       case .quit:
-        sensitivityLoader?.cancel()
+        sensitivityLoader?.stop()
         return true
       case let .setSpec(tensor, spec):
         try session.setSpec(spec, for: tensor)
@@ -127,11 +128,14 @@ public final class ExplorerController {
       case let .exportModel(path):
         try exportModel(to: path)
       case let .loadDetail(tensor):
-        loadDetail(tensor)
+        if state.selectedRow?.isPending != true { loadDetail(tensor) }
       case .loadSensitivity:
         sensitivityLoader?.sweep()
       case let .searchPlan(ratio):
-        if let loader = sensitivityLoader { searchGeneration = loader.search(ratio: ratio) }
+        sensitivityLoader?.search(ratio: ratio)
+      case let .applyPlan(tensors):
+        try session.apply(Plan(model: session.plan.model, tensors: tensors))
+        planChanged()
       case let .restoreSession(yes):
         if yes, let saved = store?.load() {
           try session.apply(Plan(model: session.plan.model, tensors: saved.tensors))
@@ -147,120 +151,56 @@ public final class ExplorerController {
 
   private func planChanged() {
     try? store?.save(session.plan)
-    state.details.removeAll()
     refresh()
   }
 
-  /// Copies the session's numbers into the state and loads the selected tensor's detail.
+  /// Hands the session's numbers to `update` (which asks for the selected tensor's detail when
+  /// they changed it).
   private func refresh() {
-    let applied = session.applied
-    for i in state.rows.indices {
-      let name = state.rows[i].name
+    let (plan, applied) = (session.plan, session.applied)
+    var tensors: [String: SessionSnapshot.Tensor] = [:]
+    for name in Set(plan.tensors.keys).union(applied.plan.tensors.keys) {
       let compressed = applied.compressed[name]
-      state.rows[i].spec = session.plan.tensors[name]
-      state.rows[i].currentBytes = compressed?.storage.bytes ?? state.rows[i].originalBytes
-      state.rows[i].sqnrDecibels = compressed?.error.sqnrDecibels
+      tensors[name] = SessionSnapshot.Tensor(spec: plan.tensors[name], bytes: compressed?.storage.bytes,
+                                             sqnrDecibels: compressed?.error.sqnrDecibels,
+                                             isPending: plan.tensors[name] != applied.plan.tensors[name])
     }
-    state.plan = session.plan
-    state.compressedBytes = applied.compressedBytes
-    state.metric = session.metric
-    state.isEvaluating = session.isEvaluating
-    state.evaluationFailure = session.evaluationFailure?.message
-    state.canUndo = session.history.canUndo
-    state.canRedo = session.history.canRedo
-    state.isExported = session.plan == exportedPlan
-    if let name = state.selection, state.details[name] == nil { loadDetail(name) }
+    let snapshot = SessionSnapshot(
+      plan: plan, tensors: tensors, compressedBytes: applied.compressedBytes, isApplying: session.isApplying,
+      // The metric shown is an older plan's until the current one is compressed and measured.
+      metric: session.metric, isEvaluating: session.isEvaluating || session.isApplying, evaluationFailure: session.evaluationFailure?.message,
+      canUndo: session.history.canUndo, canRedo: session.history.canRedo, isExported: plan == exportedPlan)
+    _ = handle(.session(snapshot))
   }
 
-  /// Shows `name`'s detail: at once when its original part is known (an edit only adds the
-  /// compressed part), else after the background loader computes it ("computing…" meanwhile).
+  /// Computes `name`'s detail for the applied plan in the background ("computing…" meanwhile).
   private func loadDetail(_ name: String) {
-    guard let original = originalDetails[name] else {
-      detailLoader.request(name)
-      return
-    }
-    let weights = session.model.weights
-    state.details[name] = original.compressed(by: session.applied.compressed[name]) { try? weights.tensor(named: name) }
+    detailLoader.request(name, compressed: session.applied.compressed[name])
   }
 
-  /// Takes the details the background loader finished and shows the selected one.
-  private func receiveDetails() {
-    for (name, detail) in detailLoader.takeFinished() {
-      originalDetails[name] = detail
-      if name == state.selection && state.details[name] == nil { loadDetail(name) }
-    }
-  }
-
-  /// Takes the sweep's and the search's reports: progress into the state, the map's table, and
-  /// a found plan applied. The first time the session's metric is known, the map is looked for
-  /// in the disk cache, so a model swept before shows its map at once.
+  /// Hands the sweep's and the search's reports to `update`. The first time the session's metric
+  /// is known, the map is looked for in the disk cache, so a model swept before shows its map at
+  /// once.
   private func receiveSensitivity() {
     guard let loader = sensitivityLoader else { return }
-    if !preloadRequested, state.sensitivity == .notComputed, let metric = session.metric {
+    if !preloadRequested, state.sensitivity == .notComputed, state.search.running == nil, let metric = session.metric {
       preloadRequested = true
       loader.preload(metric: metric)
     }
-    for event in loader.takeEvents() {
-      switch event {
-      case let .sweep(progress):
-        if let progress, state.sensitivity.table == nil { state.sensitivity = .computing(progress) }
-        state.search.running?.sweep = progress
-      case let .table(table):
-        state.sensitivity = .computed(table)
-      case let .sweepFailed(why):
-        if state.sensitivity.table == nil { state.sensitivity = .failed(why) }
-      case let .searchProgress(generation, progress) where generation == searchGeneration:
-        state.search.running?.sweep = nil
-        state.search.running?.evaluations = progress
-      case let .found(generation, outcome) where generation == searchGeneration:
-        applyFound(outcome)
-      case let .searchFailed(generation, why) where generation == searchGeneration:
-        let target = state.search.running.map { Format.trimmed($0.target) + "x " } ?? ""
-        state.search.running = nil
-        state.show("\(target)search: \(why)", isError: true)
-      case .searchProgress, .found, .searchFailed:
-        break  // a superseded search
-      }
-    }
+    for report in loader.takeEvents() { handle(.sensitivity(report)) }
   }
 
-  /// Adds a search's measured plans to the frontier and makes the plan it found the current
-  /// one (one undo step), saying what was predicted and measured.
-  private func applyFound(_ outcome: SearchOutcome) {
-    let target = state.search.running.map { Format.trimmed($0.target) + "x" } ?? "the"
-    state.search.running = nil
-    for measured in [outcome.allocated, outcome.found] {
-      let point = FrontierPoint(compressedBytes: measured.compressedBytes, ratio: measured.ratio, value: measured.measured.value)
-      if !state.search.frontier.contains(point) { state.search.frontier.append(point) }
-    }
-    let found = outcome.found
-    let measured = "\(found.measured.name) \(Format.fixed(found.measured.value, decimals: 4))"
-    let predicted = found.predicted.map { " (predicted \(Format.fixed($0.value, decimals: 4)))" } ?? ""
-    let summary = "\(Format.fixed(found.ratio, decimals: 2))x, \(measured)\(predicted)"
-    guard found.plan.tensors != session.plan.tensors else {
-      state.show("\(target) search: the current plan is the one found, \(summary)")
-      return
-    }
-    do {
-      try session.apply(Plan(model: session.plan.model, tensors: found.plan.tensors))
-      planChanged()
-      state.show("\(target) search: \(summary); u undoes")
-    } catch {
-      state.show("\(error)", isError: true)
-    }
-  }
-
-  private var planToExport: Plan {
+  private func planToExport() throws -> Plan {
     var plan = session.plan
     plan.model = ModelReference(path: session.model.path, sha256: session.model.weights.sha256())
-    plan.summary = session.applied.summary(metric: session.metric.map {
+    plan.summary = try session.appliedNow().summary(metric: session.metric.map {
       MetricSummary(name: $0.name, baseline: $0.baseline, value: $0.value)
     })
     return plan
   }
 
   private func exportPlan(to path: String) throws {
-    try AtomicFile.write([Array(planToExport.jsonData())], to: path)
+    try AtomicFile.write([Array(try planToExport().jsonData())], to: path)
     exportedPlan = session.plan
     state.isExported = true
     state.show("wrote \(path)")
@@ -268,7 +208,7 @@ public final class ExplorerController {
 
   private func exportModel(to path: String) throws {
     let metric = session.metric.map { MetricSummary(name: $0.name, baseline: $0.baseline, value: $0.value) }
-    _ = try ModelExport.write(session.model, applied: session.applied, metric: metric, to: path, packed: false)
+    _ = try ModelExport.write(session.model, applied: try session.appliedNow(), metric: metric, to: path, packed: false)
     exportedPlan = session.plan
     state.isExported = true
     state.show("wrote \(path)/ (model.safetensors, config.json, plan.json)")

@@ -18,8 +18,10 @@ public struct ExplorerState: Sendable, Equatable {
   public var totalParams: Int
   /// Size of every tensor as stored.
   public var originalBytes: Int
-  /// Size with the current plan.
+  /// Size with the current plan (an earlier plan's while `isApplying`).
   public var compressedBytes: Int
+  /// Whether the current plan's tensors are being compressed in the background.
+  public var isApplying: Bool
   /// The current plan.
   public var plan: Plan
   /// The current plan's metric (or the last one while it is being measured).
@@ -76,6 +78,7 @@ public struct ExplorerState: Sendable, Equatable {
     totalParams = rows.reduce(0) { $0 + $1.params }
     originalBytes = rows.reduce(0) { $0 + $1.originalBytes }
     compressedBytes = originalBytes
+    isApplying = false
     plan = Plan()
     metric = nil
     isEvaluating = false
@@ -130,6 +133,8 @@ public struct TensorRow: Sendable, Equatable {
   public var sqnrDecibels: Double?
   /// Whether the tensor can be compressed (floating point, writable dtype).
   public var isCompressible: Bool
+  /// Whether its spec changed and its size and error are being computed in the background.
+  public var isPending = false
 
   public init(name: String, shape: [Int], dtype: DType, params: Int, originalBytes: Int,
               currentBytes: Int? = nil, spec: CompressionSpec? = nil, sqnrDecibels: Double? = nil,

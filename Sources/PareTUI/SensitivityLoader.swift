@@ -1,4 +1,3 @@
-import Dispatch
 import PareCompression
 import PareFormats
 import PareWorkbench
@@ -8,40 +7,19 @@ import Synchronization
 /// evaluator, and hands their progress and results to the controller, which takes them on its
 /// clock tick: a sweep takes seconds to minutes, and the explorer never waits for it.
 ///
-/// Jobs run one at a time, in the order asked, on one queue (the evaluator is not re-entrant).
-/// A newer search supersedes an older one: the older stops at its next check (its sweep runs on,
-/// since the newer needs the same cells) and reports nothing. `cancel()` stops everything, for
+/// Jobs run one at a time on one `LatestWinsQueue` (the evaluator is not re-entrant): a newer
+/// job (a sweep, a search) supersedes an older one, which stops at its next check and reports
+/// nothing. A search sweeps every cell the map needs, so superseding the map's sweep loses
+/// nothing; finished candidates are on disk for the newer job. `stop()` ends everything, for
 /// quitting.
 final class SensitivityLoader: Sendable {
-  /// What the background work reports.
-  enum Event: Sendable {
-    /// The running sweep's progress; nil when it has ended.
-    case sweep(WorkProgress?)
-    /// The map's table.
-    case table(SensitivityTable)
-    /// The sweep failed, with why.
-    case sweepFailed(String)
-    /// Plans the search `generation` has measured.
-    case searchProgress(generation: Int, WorkProgress)
-    /// What the search `generation` found.
-    case found(generation: Int, SearchOutcome)
-    /// The search `generation` failed, with why (no plan fits, or the sweep failed).
-    case searchFailed(generation: Int, String)
-  }
-
-  private struct State {
-    var events: [Event] = []
-    var cancelled = false
-    /// The latest search's number.
-    var generation = 0
-    /// Built by the first job that needs it, then kept.
-    var evaluator: (any LayerOrderedEvaluator)?
-  }
+  private typealias Job = LatestWinsQueue<SensitivityReport>.Job
 
   private let weights: WeightStore
   private let source: SensitivitySource
-  private let queue = DispatchQueue(label: "pare.sensitivity", qos: .userInitiated)
-  private let state = Mutex(State())
+  private let jobs = LatestWinsQueue<SensitivityReport>(label: "pare.sensitivity")
+  /// Built by the first job that needs it, then kept.
+  private let builtEvaluator = Mutex<(any LayerOrderedEvaluator)?>(nil)
 
   /// A loader measuring the model of `weights` as `source` says.
   init(weights: WeightStore, source: SensitivitySource) { (self.weights, self.source) = (weights, source) }
@@ -49,8 +27,7 @@ final class SensitivityLoader: Sendable {
   /// Reads the map's table from the disk cache when every cell is there (no evaluator needed:
   /// `metric` is the session's); reports nothing otherwise.
   func preload(metric: PlanMetric) {
-    queue.async { [self] in
-      guard !isCancelled() else { return }
+    jobs.submit { [self] job in
       let cache = source.cache(metric: metric.name)
       let tensors = SensitivityAnalysis.compressibleTensors(in: weights)
       var cells: [SensitivityCell] = []
@@ -58,101 +35,97 @@ final class SensitivityLoader: Sendable {
         guard let cached = cache.load(candidate, tensors: tensors.map(\.name)) else { return }
         cells += cached
       }
-      post(.table(SensitivityTable(metric: metric.kind, baseline: metric.baseline, tensors: tensors,
-                                   candidates: source.mapCandidates, cells: cells)))
+      job.post(.table(SensitivityTable(metric: metric.kind, baseline: metric.baseline, tensors: tensors,
+                                       candidates: source.mapCandidates, cells: cells)))
     }
   }
 
   /// Computes the map's table (measuring only what the cache lacks).
   func sweep() {
-    queue.async { [self] in
-      if let table = try? table(of: source.mapCandidates) { post(.table(table)) }
+    jobs.submit { [self] job in
+      if let table = try? table(of: source.mapCandidates, job) { job.post(.table(table)) }
     }
   }
 
   /// Searches the best plan for `ratio` from the search's table (swept first where the cache
-  /// lacks cells). Returns the search's number, which its events carry.
-  func search(ratio: Double) -> Int {
-    let generation = state.withLock { state in
-      state.generation += 1
-      return state.generation
-    }
-    let superseded: @Sendable () -> Bool = { [self] in
-      state.withLock { $0.cancelled || $0.generation != generation }
-    }
-    queue.async { [self] in
-      guard !superseded() else { return }
+  /// lacks cells).
+  func search(ratio: Double) {
+    jobs.submit { [self] job in
       do {
-        let table = try table(of: source.sweptBySearch)
-        post(.table(table.restricted(to: source.mapCandidates)))
-        guard !superseded() else { return }
+        let table = try table(of: source.sweptBySearch, job)
+        job.post(.table(table.restricted(to: source.mapCandidates)))
         let search = PlanSearch(table: table, weights: weights, evaluator: try evaluator(), compression: source.compression)
         let budget = Int((Double(search.originalBytes) / ratio).rounded(.down))
         let total = source.searchOptions.evaluations
-        post(.searchProgress(generation: generation, WorkProgress(completed: 0, total: total)))
-        let outcome = try search.run(budget: budget, options: source.searchOptions, isCancelled: superseded) { done in
-          post(.searchProgress(generation: generation, WorkProgress(completed: done, total: total)))
+        job.post(.searchProgress(WorkProgress(completed: 0, total: total)))
+        let outcome = try search.run(budget: budget, options: source.searchOptions, isCancelled: job.isCancelled) { done in
+          job.post(.searchProgress(WorkProgress(completed: done, total: total)))
         }
-        // Cancelled during the evolutionary step, the search returns what it had: not wanted.
-        guard !superseded() else { return }
-        if let sessionCompression = source.sessionCompression {
+        // The session applies the found plan in the background too; compressing it into the
+        // session's cache here makes that instant.
+        if let sessionCompression = source.sessionCompression, !job.isCancelled() {
           _ = try AppliedPlan(plan: outcome.found.plan, weights: weights, cache: sessionCompression)
         }
-        post(.found(generation: generation, outcome))
+        // Cancelled during the evolutionary step, the search returns what it had: post drops it.
+        job.post(.found(outcome))
       } catch is CancellationError {
       } catch {
-        post(.searchFailed(generation: generation, "\(error)"))
+        job.post(.searchFailed("\(error)"))
       }
     }
-    return generation
   }
 
   /// Stops every job at its next check (between cells, batches and plans); nothing more is
   /// reported.
-  func cancel() { state.withLock { $0.cancelled = true } }
+  func stop() { jobs.stop() }
 
   /// The events reported since the last call, in order.
-  func takeEvents() -> [Event] {
-    state.withLock { state in
-      defer { state.events.removeAll() }
-      return state.events
-    }
-  }
+  func takeEvents() -> [SensitivityReport] { jobs.take() }
 
-  private func post(_ event: Event) {
-    state.withLock { state in
-      if !state.cancelled { state.events.append(event) }
-    }
-  }
-
-  private func isCancelled() -> Bool { state.withLock { $0.cancelled } }
+  /// Whether no job is waiting or running and every event was taken.
+  var isIdle: Bool { jobs.isIdle }
 
   /// The table of `candidates`, reporting the sweep's progress (and its end, and its failure).
-  private func table(of candidates: [Candidate]) throws -> SensitivityTable {
-    defer { post(.sweep(nil)) }
+  private func table(of candidates: [Candidate], _ job: Job) throws -> SensitivityTable {
+    defer { job.post(.sweep(nil)) }
     do {
       let evaluator = try evaluator()
-      let isCancelled: @Sendable () -> Bool = { [self] in self.isCancelled() }
       let analysis = SensitivityAnalysis(weights: weights, evaluator: evaluator, compression: source.compression,
                                          cache: source.cache(metric: evaluator.metric.name))
       return try analysis.run(candidates: candidates, progress: { step in
-        post(.sweep(WorkProgress(completed: step.completed, total: step.total)))
-      }, isCancelled: isCancelled)
+        job.post(.sweep(WorkProgress(completed: step.completed, total: step.total)))
+      }, isCancelled: job.isCancelled)
     } catch let error as CancellationError {
       throw error
     } catch {
-      post(.sweepFailed("\(error)"))
+      job.post(.sweepFailed("\(error)"))
       throw error
     }
   }
 
   /// The sweep's evaluator, built on first use (on the queue, so once).
   private func evaluator() throws -> any LayerOrderedEvaluator {
-    if let built = state.withLock({ $0.evaluator }) { return built }
+    if let built = builtEvaluator.withLock({ $0 }) { return built }
     let built = try source.makeEvaluator()
-    state.withLock { $0.evaluator = built }
+    builtEvaluator.withLock { $0 = built }
     return built
   }
+}
+
+/// What the sensitivity sweep and the `a` search report (to `update`, as `.sensitivity` events).
+public enum SensitivityReport: Sendable, Equatable {
+  /// The running sweep's progress; nil when it has ended.
+  case sweep(WorkProgress?)
+  /// The map's table.
+  case table(SensitivityTable)
+  /// The sweep failed, with why.
+  case sweepFailed(String)
+  /// Plans the search has measured.
+  case searchProgress(WorkProgress)
+  /// What the search found.
+  case found(SearchOutcome)
+  /// The search failed, with why (no plan fits, or the sweep failed).
+  case searchFailed(String)
 }
 
 extension SensitivityTable {

@@ -12,9 +12,9 @@ import PareWorkbench
 public struct SensitivitySource: Sendable {
   /// Builds the sweep's evaluator (called once, on the background queue).
   public var makeEvaluator: @Sendable () throws -> any LayerOrderedEvaluator
-  /// The compressed tensors `makeEvaluator`'s evaluator uses: a cache of its own, small, since a
-  /// sweep compresses each (tensor, candidate) once; a found plan is compressed again, once, by
-  /// the session.
+  /// The compressed tensors `makeEvaluator`'s evaluator uses: a cache of its own (a sweep
+  /// compresses each (tensor, candidate) once and would crowd out the session's), big enough to
+  /// hold the tensors the search's evaluations reuse.
   public var compression: CompressionCache
   /// The session's compressed tensors: a found plan is compressed into them on the background
   /// queue, so applying it on the UI thread finds every tensor ready (nil: applied as is).

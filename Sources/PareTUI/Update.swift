@@ -2,10 +2,17 @@ import Foundation
 import PareCompression
 import PareTerminal
 
-/// An input to `update`: a key (or resize, or click), or the clock (about every 50 ms).
+/// An input to `update`: a key (or resize, or click), the clock (about every 50 ms), or what a
+/// background job finished (the controller turns its results into these on the tick).
 public enum ExplorerEvent: Sendable, Equatable {
   case key(KeyEvent)
   case tick
+  /// The session changed: an edit recorded, its tensors compressed, or its metric measured.
+  case session(SessionSnapshot)
+  /// A tensor's detail, computed in the background for the session's applied plan.
+  case detail(tensor: String, TensorDetail)
+  /// The sensitivity sweep's or the `a` search's progress or result.
+  case sensitivity(SensitivityReport)
 }
 
 /// Work `update` asks the controller to do (everything that touches the session, files or the
@@ -28,6 +35,8 @@ public enum Effect: Sendable, Equatable {
   /// Search the best plan for a compression ratio in the background, then apply it as one
   /// undoable step (a newer search replaces a running one).
   case searchPlan(ratio: Double)
+  /// Make these tensor specs the plan (a found plan): one undoable step.
+  case applyPlan(tensors: [String: CompressionSpec])
   /// Answer to the restore question.
   case restoreSession(Bool)
   /// Leave the explorer.
@@ -68,6 +77,14 @@ public func update(_ state: inout ExplorerState, _ event: ExplorerEvent) -> [Eff
   case .tick:
     state.tick += 1
     if let message = state.message, state.tick >= message.expiresAt { state.message = nil }
+    return []
+  case let .session(snapshot):
+    return show(snapshot, &state)
+  case let .sensitivity(report):
+    return receive(report, &state)
+  case let .detail(name, detail):
+    // A detail computed before the latest edit's compression finished is stale.
+    if state.rows.first(where: { $0.name == name })?.isPending == false { state.details[name] = detail }
     return []
   case let .key(key):
     if case let .resize(width, height) = key {
@@ -138,13 +155,39 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
   }
 }
 
+/// Copies the session's numbers into the state. When a tensor's numbers change its detail is
+/// stale: the selected one is asked for again once its compression is done.
+private func show(_ snapshot: SessionSnapshot, _ state: inout ExplorerState) -> [Effect] {
+  let before = state.rows
+  for i in state.rows.indices {
+    let tensor = snapshot.tensors[state.rows[i].name]
+    state.rows[i].spec = tensor?.spec
+    state.rows[i].currentBytes = tensor?.bytes ?? state.rows[i].originalBytes
+    state.rows[i].sqnrDecibels = tensor?.sqnrDecibels
+    state.rows[i].isPending = tensor?.isPending ?? false
+  }
+  state.plan = snapshot.plan
+  state.compressedBytes = snapshot.compressedBytes
+  state.isApplying = snapshot.isApplying
+  state.metric = snapshot.metric
+  state.isEvaluating = snapshot.isEvaluating
+  state.evaluationFailure = snapshot.evaluationFailure
+  state.canUndo = snapshot.canUndo
+  state.canRedo = snapshot.canRedo
+  state.isExported = snapshot.isExported
+  if state.rows != before { state.details.removeAll() }
+  guard let row = state.selectedRow, state.details[row.name] == nil, !row.isPending else { return [] }
+  return [.loadDetail(tensor: row.name)]
+}
+
 /// Starts the sensitivity sweep unless it is running, done or impossible (a failed one is tried
 /// again).
 private func requestSensitivity(_ state: inout ExplorerState) -> [Effect] {
   switch state.sensitivity {
   case .notComputed, .failed:
     state.sensitivity = .computing(nil)
-    return [.loadSensitivity]
+    // A running search sweeps the map's cells too; a sweep of its own would supersede it.
+    return state.search.running == nil ? [.loadSensitivity] : []
   case .unavailable, .computing, .computed:
     return []
   }

@@ -8,7 +8,8 @@ extension View {
   /// When the row is too narrow, the parameter count goes first, then the metric's secondary
   /// figures (agreement, KL), then the model name is shortened.
   mutating func drawHeader(row: Int) {
-    let sizes = Format.bytes(state.originalBytes) + " " + String(glyphs.arrow) + " " + Format.bytes(state.compressedBytes)
+    let compressed = state.isApplying ? String(glyphs.ellipsis) : Format.bytes(state.compressedBytes)
+    let sizes = Format.bytes(state.originalBytes) + " " + String(glyphs.arrow) + " " + compressed
     var params: [TextSpan] = [TextSpan(Format.count(state.totalParams) + " params", theme.dim)]
     var secondary = secondaryMetricSpans
     let evaluation = evaluationSpans
@@ -18,7 +19,7 @@ extension View {
     func left() -> [TextSpan] {
       let name = Canvas.truncated(state.modelName, toWidth: nameWidth, ellipsis: glyphs.ellipsis)
       let groups = [[TextSpan("pare", theme.key)], [TextSpan(name, theme.strong)], params, [TextSpan(sizes)],
-                    [TextSpan(Format.fixed(state.ratio, decimals: 1) + "x", theme.highlight)]]
+                    state.isApplying ? [] : [TextSpan(Format.fixed(state.ratio, decimals: 1) + "x", theme.highlight)]]
       return Array(groups.filter { !$0.isEmpty }.joined(separator: separator))
     }
     func right() -> [TextSpan] {

@@ -19,6 +19,9 @@ struct TableLayout {
       }
     }
 
+    /// The cells the compression computes, shown as an ellipsis until it is done.
+    var isPendingWhileCompressing: Bool { self == .size || self == .error }
+
     /// Numbers are right-aligned, words left-aligned.
     var alignsRight: Bool { self == .shape || self == .params || self == .size || self == .error }
 
@@ -104,7 +107,8 @@ extension View {
       let cells = layout.columns.map { entry in
         entry.column == .name
           ? (Format.middleElided(row.name, toWidth: entry.width, ellipsis: glyphs.ellipsis), false)
-          : (entry.column.text(of: row), entry.column.alignsRight)
+          : (row.isPending && entry.column.isPendingWhileCompressing
+              ? String(glyphs.ellipsis) : entry.column.text(of: row), entry.column.alignsRight)
       }
       let styles = isSelected || !row.isCompressible ? nil : layout.columns.map { cellStyle($0.column, of: row) }
       drawTableRow(cells, styles: styles, row: body.row + line, column: body.column, layout: layout, base: base)
@@ -126,7 +130,8 @@ extension View {
 
   /// Colour for the spec and error cells of an unselected row.
   private func cellStyle(_ column: TableLayout.Column, of row: TensorRow) -> Style {
-    switch column {
+    if row.isPending && column.isPendingWhileCompressing { return theme.dim }
+    return switch column {
     case .spec: theme.accent
     case .error: row.sqnrDecibels.map { theme.quality(decibels: $0) } ?? theme.dim
     default: theme.plain

@@ -2,7 +2,7 @@ import PareCompression
 
 /// A plan with its size and its measured metric (and, for searched plans, what the sensitivity
 /// table predicted for it).
-public struct MeasuredPlan: Sendable {
+public struct MeasuredPlan: Sendable, Equatable {
   /// The plan (no model reference or summary; `fileContents` adds them).
   public let plan: Plan
   /// The candidate each compressed tensor got.

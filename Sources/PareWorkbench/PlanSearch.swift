@@ -101,7 +101,7 @@ public struct PlanSearch: Sendable {
 }
 
 /// What a search found for one budget.
-public struct SearchOutcome: Sendable {
+public struct SearchOutcome: Sendable, Equatable {
   /// The budget in bytes (the whole model).
   public let budget: Int
   /// The knapsack's plan, measured.

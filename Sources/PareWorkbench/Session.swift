@@ -1,45 +1,56 @@
 import PareCompression
 import PareCore
 import PareFormats
-import Synchronization
 
-/// An editing session on one model: the current plan with its undo/redo history, the sizes and
-/// weight errors of the current plan (at once), and its metric (from a background evaluation).
+/// An editing session on one model: the current plan with its undo/redo history, and, from one
+/// background job per change, the plan applied (sizes, weight errors) and its metric.
 ///
-/// Used from one thread (the UI's). Metrics are cached per plan, so undo and redo show earlier
-/// numbers immediately; evaluation results arrive through `receiveResults()`.
+/// Used from one thread (the UI's), which never waits: a change records the plan at once,
+/// cancels the job for the previous plan, and starts one that compresses the plan's tensors and
+/// then measures it. Results arrive through `receiveResults()`. Metrics are cached per plan, so
+/// undo and redo show earlier numbers immediately.
 public final class Session {
+  /// Applies a plan to the model's weights (compresses its tensors); runs in the background.
+  public typealias Compress = @Sendable (Plan) throws -> AppliedPlan
+
+  /// What the background job reports for the revision it was started for.
+  enum JobResult: Sendable {
+    case applied(AppliedPlan)
+    case measured(Plan, PlanMetric)
+    case failed(revision: Int, EvaluationFailure)
+  }
+
   /// The model being edited.
   public let model: ModelDirectory
   /// Every plan so far and the current one.
   public private(set) var history: PlanHistory
-  /// Increases with every change of the current plan; evaluation results carry it.
+  /// Increases with every change of the current plan.
   public private(set) var revision = 0
-  /// The current plan applied: per-tensor compression, sizes, errors.
+  /// The latest plan applied: the current one unless `isApplying`.
   public private(set) var applied: AppliedPlan
-  /// The most recent evaluation failure, if the last evaluation failed.
+  /// The most recent failure, if the last compression or evaluation failed.
   public private(set) var evaluationFailure: EvaluationFailure?
 
-  private let compression: CompressionCache
+  private let compress: Compress
+  private let evaluator: (any PlanEvaluator)?
   private var metrics: [Plan: PlanMetric] = [:]
   private var shownMetric: PlanMetric?
-  private let scheduler: EvaluationScheduler?
-  private let inbox = Inbox()
+  private let jobs = LatestWinsQueue<JobResult>(label: "pare.session")
 
   /// A session on `model` starting from `initialPlan` (validated against the model), measuring
-  /// plans with `evaluator` when there is one (browse-only models have none).
+  /// plans with `evaluator` when there is one (browse-only models have none). Plans are applied
+  /// with `compress`, by default through `compression`.
   public init(model: ModelDirectory, initialPlan: Plan = Plan(), evaluator: (any PlanEvaluator)?,
-              compression: CompressionCache = CompressionCache()) throws {
+              compression: CompressionCache = CompressionCache(), compress: Compress? = nil) throws {
     try initialPlan.validate(against: model.weights, file: "plan")
     self.model = model
-    self.compression = compression
+    self.evaluator = evaluator
+    let weights = model.weights
+    self.compress = compress ?? { plan in try AppliedPlan(plan: plan, weights: weights, cache: compression) }
     history = PlanHistory(initialPlan)
-    applied = try AppliedPlan(plan: initialPlan, weights: model.weights, cache: compression)
-    let inbox = self.inbox
-    scheduler = evaluator.map { evaluator in
-      EvaluationScheduler(evaluator: evaluator) { outcome in inbox.post(outcome) }
-    }
-    scheduler?.request(initialPlan, revision: revision)
+    // The session starts applied (the CLI's --plan is compressed once, before the UI opens).
+    applied = try self.compress(initialPlan)
+    startJob(applying: false)
   }
 
   /// The plan in effect.
@@ -50,15 +61,23 @@ public final class Session {
   public var metric: PlanMetric? { metrics[plan] ?? shownMetric }
 
   /// Whether the current plan's metric is still being measured.
-  public var isEvaluating: Bool { scheduler != nil && metrics[plan] == nil && evaluationFailure == nil }
+  public var isEvaluating: Bool { evaluator != nil && metrics[plan] == nil && evaluationFailure == nil }
+
+  /// Whether the current plan's tensors are still being compressed (`applied` is an older plan's).
+  public var isApplying: Bool { applied.plan != plan && evaluationFailure == nil }
+
+  /// The current plan applied, compressed here and now if the background job has not finished
+  /// (for exports, which must describe exactly the current plan).
+  public func appliedNow() throws -> AppliedPlan { isApplying ? try compress(plan) : applied }
+
+  /// Whether no background job is waiting, running, or holding results not yet received.
+  public var isIdle: Bool { jobs.isIdle }
 
   /// Makes `plan` the current plan (one undoable step). Throws, changing nothing, when a spec does
   /// not fit its tensor.
   public func apply(_ plan: Plan) throws {
     try plan.validate(against: model.weights, file: "plan")
-    let applied = try AppliedPlan(plan: plan, weights: model.weights, cache: compression)
     guard history.record(plan) else { return }
-    self.applied = applied
     planChanged()
   }
 
@@ -77,53 +96,55 @@ public final class Session {
   @discardableResult
   public func redo() -> Bool { move(history.redo()) }
 
-  /// Takes in finished evaluations; returns whether the current plan's metric changed.
+  /// Takes in the background job's results (the applied plan, then its metric); returns whether
+  /// the current plan's metric or failure changed.
   @discardableResult
   public func receiveResults() -> Bool {
-    let outcomes = inbox.take()
     var changed = false
-    for outcome in outcomes {
-      switch outcome.result {
-      case let .success(metric):
-        metrics[outcome.plan] = metric
-        if outcome.plan == plan { shownMetric = metric; evaluationFailure = nil; changed = true }
-      case let .failure(failure):
-        if outcome.revision == revision { evaluationFailure = failure; changed = true }
+    for result in jobs.take() {
+      switch result {
+      case let .applied(applied):
+        self.applied = applied
+      case let .measured(plan, metric):
+        metrics[plan] = metric
+        if plan == self.plan { shownMetric = metric; changed = true }
+      case let .failed(revision, failure):
+        if revision == self.revision { evaluationFailure = failure; changed = true }
       }
     }
     return changed
   }
 
   private func move(_ moved: Bool) -> Bool {
-    guard moved else { return false }
-    // Cannot fail: every plan in the history was applied successfully before.
-    applied = (try? AppliedPlan(plan: plan, weights: model.weights, cache: compression)) ?? applied
-    planChanged()
-    return true
+    if moved { planChanged() }
+    return moved
   }
 
   private func planChanged() {
     revision += 1
     evaluationFailure = nil
-    if let known = metrics[plan] {
-      shownMetric = known
-      scheduler?.supersede(with: revision)
-    } else {
-      scheduler?.request(plan, revision: revision)
-    }
+    if let known = metrics[plan] { shownMetric = known }
+    startJob(applying: true)
   }
-}
 
-/// Evaluation outcomes handed from the background thread to the session's thread.
-private final class Inbox: Sendable {
-  private let outcomes = Mutex<[EvaluationScheduler.Outcome]>([])
-
-  func post(_ outcome: EvaluationScheduler.Outcome) { outcomes.withLock { $0.append(outcome) } }
-
-  func take() -> [EvaluationScheduler.Outcome] {
-    outcomes.withLock { box in
-      defer { box.removeAll() }
-      return box
+  /// Supersedes the previous plan's job (before anything is compressed) and starts the current
+  /// plan's: compress (when `applying`), then measure unless the metric is known.
+  private func startJob(applying: Bool) {
+    let (plan, revision, compress) = (plan, revision, compress)
+    let evaluator = metrics[plan] == nil ? evaluator : nil
+    jobs.submit { job in
+      do {
+        if applying {
+          let applied = try compress(plan)
+          guard !job.isCancelled() else { return }
+          job.post(.applied(applied))
+        }
+        guard let evaluator else { return }
+        job.post(.measured(plan, try evaluator.evaluate(plan, isCancelled: job.isCancelled)))
+      } catch is CancellationError {
+      } catch {
+        job.post(.failed(revision: revision, EvaluationFailure(message: "\(error)")))
+      }
     }
   }
 }

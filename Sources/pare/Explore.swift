@@ -52,10 +52,12 @@ struct Explore: ParsableCommand {
   /// What the sensitivity view and `a` measure with: a sibling of the session's evaluator (same
   /// network, data and baseline activations, shared), keyed in the cache as `pare sensitivity`
   /// keys it. The sweep compresses every tensor under every candidate once, so it gets its own
-  /// small compression cache instead of filling the session's.
+  /// cache instead of filling the session's; sized as `pare search`'s, since the search's
+  /// evaluations reuse the same few (tensor, spec) pairs again and again (a cache smaller than
+  /// one compressed tensor recompressed it for every evaluation: `a` took 10x `pare search`).
   private func sensitivitySource(_ model: ModelDirectory, weightsSHA256: String, evaluator: any LayerOrderedEvaluator,
                                  data: DataReference, sessionCompression: CompressionCache) -> SensitivitySource {
-    let compression = CompressionCache(byteLimit: EvaluationDataOptions.modelBytes(model) / 4)
+    let compression = EvaluationDataOptions.compressionCache(for: model)
     return SensitivitySource(modelSHA256: weightsSHA256, dataSHA256: data.sha256, compression: compression,
                              sessionCompression: sessionCompression) {
       evaluator.sibling(compression: compression)

@@ -44,8 +44,9 @@ struct ExplorerControllerTests {
     settle(controller)
     let detail = try #require(controller.state.details[name])
     #expect(detail.singularValues?.count == 300)  // fc1.weight is [300, 784]
-    // An edit then shows the compressed part at once, without waiting for the loader.
+    // An edit then adds the compressed part (the original part is kept, not computed again).
     controller.handle(.key(.character("b")))
+    settle(controller)
     #expect(controller.state.details[name]?.compressed != nil)
   }
 

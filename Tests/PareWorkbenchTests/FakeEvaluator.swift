@@ -49,13 +49,3 @@ final class FakeEvaluator: PlanEvaluator {
   var finished: [Plan] { state.withLock { $0.finished } }
   var cancelled: [Plan] { state.withLock { $0.cancelled } }
 }
-
-/// Polls `condition` until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-  let deadline = Date().addingTimeInterval(seconds)
-  while Date() < deadline {
-    if condition() { return true }
-    Thread.sleep(forTimeInterval: 0.002)
-  }
-  return condition()
-}

@@ -1,4 +1,5 @@
 import Foundation
+import PareTestSupport
 import Testing
 @testable import PareCompression
 @testable import PareCore
@@ -20,18 +21,41 @@ func spec(_ bits: Int) -> CompressionSpec { CompressionSpec(quantize: QuantizeSp
 
 @Suite(.serialized)
 struct SessionTests {
-  @Test func editsUpdateSizesAtOnceAndUndoRestoresThem() throws {
+  /// Receives results until the current plan is applied.
+  func applied(_ session: Session) -> AppliedPlan? {
+    eventually { session.receiveResults(); return !session.isApplying } ? session.applied : nil
+  }
+
+  @Test func editsApplyInTheBackgroundAndUndoRestoresThem() throws {
     let session = try Session(model: tinyModel(), evaluator: nil)
     let original = session.applied.compressedBytes
     #expect(original == 32 * 4)
     try session.setSpec(spec(4), for: "w")
+    #expect(session.plan.tensors["w"] == spec(4))  // recorded at once, applied in the background
     // 32 values x 4 bits + 4 channel scales x 16 bits = 192 bits = 24 bytes.
-    #expect(session.applied.compressedBytes == 24)
+    #expect(applied(session)?.compressedBytes == 24)
     #expect(session.applied.compressed["w"]?.error.sqnrDecibels != nil)
     #expect(session.undo())
-    #expect(session.applied.compressedBytes == original)
+    #expect(applied(session)?.compressedBytes == original)
     #expect(session.redo())
-    #expect(session.applied.compressedBytes == 24)
+    #expect(applied(session)?.compressedBytes == 24)
+  }
+
+  /// An edit supersedes the running compression before anything is compressed for it: a
+  /// compression that was waiting never runs, and the running one's result never shows.
+  @Test func aStaleCompressionIsDropped() throws {
+    let gate = CompressionGate()
+    let model = try tinyModel()
+    let session = try Session(model: model, evaluator: nil) { try gate.compress($0, weights: model.weights) }
+    gate.close()
+    try session.setSpec(spec(8), for: "w")
+    #expect(eventually { gate.started.count == 2 })  // the initial plan, then int8 (blocked)
+    for bits in [7, 6, 4] { try session.setSpec(spec(bits), for: "w") }
+    #expect(session.isApplying && session.plan.tensors["w"] == spec(4))
+    gate.open()
+    #expect(applied(session)?.compressedBytes == 24)
+    #expect(gate.started.map { $0.tensors["w"]?.quantize?.bits } == [nil, 8, 4])
+    #expect(session.isIdle)
   }
 
   @Test func invalidSpecsChangeNothing() throws {
@@ -75,7 +99,6 @@ struct SessionTests {
     evaluator.release(1)  // the int8 evaluation is one batch in
     try session.setSpec(spec(4), for: "w")
     #expect(session.plan.tensors["w"] == spec(4))
-    #expect(session.applied.compressedBytes == 24)
     #expect(eventually { evaluator.cancelled.contains { $0.tensors["w"] == spec(8) } })
     evaluator.release(10)
     #expect(eventually { session.receiveResults() })
