@@ -15,7 +15,8 @@ struct SentenceEncodingFixture {
   let sentences: [[Int]]
 
   init(count: Int) throws {
-    encoder = try BertEncoder(model: ModelDirectory.open(miniLM))
+    guard let family = try OpenedModel(path: miniLM).family as? SentenceEncoder else { throw BenchmarkSetupError(path: miniLM) }
+    encoder = try family.encoder()
     let text = repositoryRoot.appendingPathComponent("assets/data/sentences.txt")
     let pool: [[Int]]
     if let contents = try? String(contentsOf: text, encoding: .utf8) {
@@ -55,12 +56,8 @@ func bertBenchmarks() {
   // (the pass restarts at encoder layer 0, so five and a half of six layers run again).
   Benchmark("edit encoder.layer.0 FFN weight -> new fidelity (all-MiniLM-L6-v2, 64 sentences)",
             configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 10)) { benchmark in
-    let model = try ModelDirectory.open(miniLM)
-    let tokenizer = try WordPieceTokenizer(modelDirectory: miniLM)
-    let sentences = try SentenceDataset(path: repositoryRoot.appendingPathComponent("assets/data/sentences.txt").path).prefix(64)
-    let compression = CompressionCache()
-    let evaluator = try TextEvaluator(encoder: BertEncoder(model: model), weights: model.weights,
-                                      sentences: tokenizer.encode(sentences), compression: compression)
+    let sentences = repositoryRoot.appendingPathComponent("assets/data/sentences.txt").path
+    let (model, evaluator, compression) = try familyEvaluator(miniLM, data: EvaluationData(path: sentences, limit: 64))
     let session = try Session(model: model, evaluator: evaluator, compression: compression)
     try timeEdit(benchmark, session: session, tensor: "encoder.layer.0.intermediate.dense.weight",
                  spec: CompressionSpec(quantize: QuantizeSpec(bits: 4)))

@@ -44,11 +44,7 @@ func explorerBenchmarks() {
   // lowers fc1.weight's bits until the new accuracy is known.
   Benchmark("edit fc1.weight bits -> new accuracy (lenet-300-100, 1000 images)",
             configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 40)) { benchmark in
-    let model = try ModelDirectory.open(lenet300)
-    let compression = CompressionCache()
-    let evaluator = try ClassifierEvaluator(
-      network: SequentialNetwork(model: model), weights: model.weights,
-      dataset: ClassificationDataset(path: testSet), compression: compression)
+    let (model, evaluator, compression) = try lenet300Evaluator()
     let session = try Session(model: model, evaluator: evaluator, compression: compression)
     try timeEdit(benchmark, session: session, tensor: "fc1.weight", spec: CompressionSpec(quantize: QuantizeSpec(bits: 4)))
   }
@@ -58,7 +54,7 @@ func explorerBenchmarks() {
 /// session's first evaluation, of its initial plan, is waited for first and not timed).
 func timeEdit(_ benchmark: Benchmark, session: Session, tensor: String, spec: CompressionSpec) throws {
   func settle() {
-    while session.isEvaluating {
+    while session.isApplying || session.isEvaluating {
       session.receiveResults()
       usleep(100)
     }

@@ -4,6 +4,7 @@ import PareCompression
 import PareCore
 import PareEngine
 import PareFormats
+import PareWorkbench
 
 /// The repository root, from this file's location.
 let repositoryRoot = URL(fileURLWithPath: #filePath)
@@ -30,7 +31,7 @@ let benchmarks: @Sendable () -> Void = {
 
   Benchmark("open lenet-300-100") { benchmark in
     for _ in benchmark.scaledIterations {
-      blackHole(try SequentialNetwork(model: ModelDirectory.open(lenet300)))
+      blackHole(try lenet300Network())
     }
   }
 
@@ -49,6 +50,12 @@ let benchmarks: @Sendable () -> Void = {
   }
 }
 
+/// lenet-300-100's network, opened as its family opens it.
+func lenet300Network() throws -> SequentialNetwork {
+  guard let family = try OpenedModel(path: lenet300).family as? SequentialClassifier else { throw BenchmarkSetupError(path: lenet300) }
+  return try family.network()
+}
+
 /// lenet-300-100 with 10,000 images and a filled activation cache.
 struct EvaluationFixture {
   let network: SequentialNetwork
@@ -57,7 +64,7 @@ struct EvaluationFixture {
   let lastLayer: Int
 
   init() throws {
-    network = try SequentialNetwork(model: ModelDirectory.open(lenet300))
+    network = try lenet300Network()
     images = try tiledImages(10)
     var cache: SequentialNetwork.Cache? = SequentialNetwork.Cache(batchSize: network.preferredBatchSize, restartPoints: network.weightedLayers)
     _ = try network.outputs(for: images, cache: &cache)

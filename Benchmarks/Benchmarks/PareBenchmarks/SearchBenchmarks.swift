@@ -6,13 +6,21 @@ import PareWorkbench
 
 /// A fresh evaluator on lenet-300-100 and the bundled 1,000 test images, with its own
 /// compression cache (nothing compressed yet).
-func lenet300Evaluator() throws -> (ModelDirectory, ClassifierEvaluator, CompressionCache) {
-  let model = try ModelDirectory.open(lenet300)
-  let compression = CompressionCache()
-  let evaluator = try ClassifierEvaluator(network: SequentialNetwork(model: model), weights: model.weights,
-                                          dataset: ClassificationDataset(path: testSet), compression: compression)
-  return (model, evaluator, compression)
+func lenet300Evaluator() throws -> (ModelDirectory, any LayerOrderedEvaluator, CompressionCache) {
+  try familyEvaluator(lenet300, data: EvaluationData(path: testSet))
 }
+
+/// The evaluator the family of the model at `path` builds on `data`, with its own fresh
+/// compression cache.
+func familyEvaluator(_ path: String, data: EvaluationData) throws -> (ModelDirectory, any LayerOrderedEvaluator, CompressionCache) {
+  let model = try OpenedModel(path: path)
+  guard let family = model.family else { throw BenchmarkSetupError(path: path) }
+  let compression = CompressionCache()
+  return (model.directory, try family.evaluator(on: data, compression: compression, cachesActivations: true), compression)
+}
+
+/// A benchmark's model that no family runs.
+struct BenchmarkSetupError: Error { let path: String }
 
 /// Sensitivity and search on lenet-300-100, from nothing: no disk cache, nothing compressed yet
 /// (what the first `pare sensitivity` / `pare search` run does, less opening the process).
