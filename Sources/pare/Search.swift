@@ -69,7 +69,9 @@ struct Search: ParsableCommand {
     guard [targetRatio != nil, targetBytes != nil, frontier].filter({ $0 }).count == 1 else {
       throw ValidationError("give exactly one of --target-ratio, --target-bytes and --frontier")
     }
-    if let targetRatio, !(targetRatio > 0 && targetRatio.isFinite) { throw ValidationError("--target-ratio must be above 0") }
+    if let targetRatio, !PlanSearch.isValidRatio(targetRatio) {
+      throw ValidationError("--target-ratio must be a finite number of at least 1 (original size / ratio), got \(targetRatio)")
+    }
     if let targetBytes, targetBytes < 1 { throw ValidationError("--target-bytes must be at least 1") }
     if svg != nil && !frontier { throw ValidationError("--svg needs --frontier") }
     guard evaluations >= 0 else { throw ValidationError("--evaluations must be at least 0") }
@@ -94,7 +96,7 @@ struct Search: ParsableCommand {
 
   private func runOne(_ search: PlanSearch, options: PlanSearch.Options, setup: SweepSetup,
                       isCancelled: @escaping @Sendable () -> Bool) throws {
-    let budget = targetBytes ?? Int((Double(search.originalBytes) / (targetRatio ?? 1)).rounded(.down))
+    let budget = targetBytes ?? search.budget(ratio: targetRatio ?? 1)
     var bar = ProgressBar(label: "search")
     let outcome: SearchOutcome
     do {
@@ -152,11 +154,11 @@ struct Search: ParsableCommand {
     }
   }
 
-  /// `--ratios` as numbers above 0.
+  /// `--ratios` as valid ratios (`PlanSearch.isValidRatio`).
   private func ladder() throws -> [Double] {
     let values = ratios.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0).isFinite }) else {
-      throw ValidationError("--ratios must be numbers above 0 separated by commas, e.g. 2,4,8,16,32")
+    guard !values.isEmpty, values.allSatisfy({ $0.map(PlanSearch.isValidRatio) ?? false }) else {
+      throw ValidationError("--ratios must be finite numbers of at least 1 separated by commas, e.g. 2,4,8,16,32")
     }
     return values.compactMap { $0 }
   }
