@@ -75,10 +75,9 @@ public enum ModelExport {
       case .packed: return try PackedModel.packed(applied, weights: model.weights, recording: plan).serialized()
       case .weights: return try dropIn(applied, weights: model.weights).serialized()
       case .config:
-        guard let bytes = FileManager.default.contents(atPath: configPath) else {
-          throw PackedModelError(file: configPath, "cannot read the model's config.json")
+        do { return [Array(try InputFile.contents(of: configPath))] } catch {
+          throw PackedModelError(file: configPath, "cannot read the model's config.json: \(error)")
         }
-        return [Array(bytes)]
       case .plan: return [Array(try plan.jsonData()) + [UInt8(ascii: "\n")]]
       }
     }

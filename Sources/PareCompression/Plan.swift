@@ -47,9 +47,8 @@ public struct Plan: Sendable, Hashable, Codable {
 
   /// Reads and decodes a plan file; errors name the file and the offending key.
   public static func load(path: String) throws(PlanError) -> Plan {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw PlanError(file: path, "cannot read the plan file")
-    }
+    let data: Data
+    do { data = try InputFile.contents(of: path) } catch { throw PlanError(file: path, "cannot read the plan file: \(error)") }
     do {
       return try JSONDecoder().decode(Plan.self, from: data)
     } catch {

@@ -49,8 +49,9 @@ public struct ModelDirectory: Sendable {
       throw ModelError(file: path, "no model.safetensors or model.safetensors.index.json in this directory")
     }
     let configPath = directory.appendingPathComponent("config.json").path
-    guard let configData = FileManager.default.contents(atPath: configPath) else {
-      throw ModelError(file: configPath, "missing or unreadable (a model directory needs config.json)")
+    let configData: Data
+    do { configData = try InputFile.contents(of: configPath) } catch {
+      throw ModelError(file: configPath, "\(error) (a model directory needs config.json)")
     }
     return ModelDirectory(path: path, config: try configFile(configData, path: configPath), weights: weights)
   }

@@ -19,6 +19,27 @@ struct HostileInputTests {
     #expect(run.stderr.contains(mention), "\(command): \(run.stderr)", sourceLocation: sourceLocation)
   }
 
+  /// A scratch directory, removed afterwards.
+  func withScratch(_ body: (String) throws -> Void) throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("pare-hostile-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try body(path)
+  }
+
+  /// FIFOs with no writer in place of the weights or the data: `open` would wait forever.
+  @Test func nonRegularFilesAreRefusedAtOnce() throws {
+    try withScratch { scratch in
+      let fifoModel = scratch + "/model"
+      try FileManager.default.createDirectory(atPath: fifoModel, withIntermediateDirectories: true)
+      try FileManager.default.copyItem(atPath: NetworkEvaluatorTests.root.path + "/\(model)/config.json", toPath: fifoModel + "/config.json")
+      #expect(mkfifo(fifoModel + "/model.safetensors", 0o600) == 0)
+      try expectRefused(["inspect", fifoModel], mentioning: "not a regular file", timeout: 20)
+      #expect(mkfifo(scratch + "/data.safetensors", 0o600) == 0)
+      try expectRefused(["eval", model, "--data", scratch + "/data.safetensors"], mentioning: "not a regular file", timeout: 20)
+    }
+  }
+
   @Test(arguments: ["1e-308", "0.5", "inf", "nan", "-3"])
   func searchRatiosOutOfRangeAreUsageErrors(ratio: String) throws {
     try expectRefused(["search", model, "--target-ratio", ratio], mentioning: "--target-ratio")
