@@ -21,6 +21,15 @@ public struct ModelDirectory: Sendable {
     public let modelType: String
   }
 
+  /// The files the model is read from, which no command may write over: the weights (every
+  /// shard) and, for a directory, every file directly in it (config.json, the shard index, the
+  /// tokenizer's files, ...).
+  public var inputFiles: [String] {
+    let root = URL(fileURLWithPath: path)
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    return weights.paths + names.map { root.appendingPathComponent($0).path }
+  }
+
   /// A short display name: the directory or file name.
   public var name: String { URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent }
 

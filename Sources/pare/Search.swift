@@ -82,6 +82,7 @@ struct Search: ParsableCommand {
     let list = try Candidate.parseList(candidates)
     try Interrupt.run { isCancelled in
       let setup = try SweepSetup(modelPath: model, options: evaluationData)
+      try refuseOverwritingInputs(of: setup)
       let table = try setup.sensitivity(list, isCancelled: isCancelled).table
       let search = PlanSearch(table: table, weights: setup.model.weights, evaluator: setup.evaluator,
                               compression: setup.compression)
@@ -142,7 +143,7 @@ struct Search: ParsableCommand {
     if let output {
       try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
       for point in frontier.points {
-        let path = URL(fileURLWithPath: output).appendingPathComponent("\(SearchText.ratio(point.targetRatio))x.json").path
+        let path = frontierPlanPath(ratio: point.targetRatio, in: output)
         try write(point.searched, setup: setup, to: path)
         written.append(path)
       }
@@ -152,6 +153,21 @@ struct Search: ParsableCommand {
     } else {
       print(SearchText.frontier(frontier, plot: plot, setup: setup, written: written + (svg.map { [$0] } ?? [])))
     }
+  }
+
+  /// Refuses, before the sweep, an --output or --svg that is one of the model's files or the data.
+  private func refuseOverwritingInputs(of setup: SweepSetup) throws {
+    let inputs = setup.model.inputFiles + [setup.data.path]
+    var outputs = [svg].compactMap { $0 }
+    if let output {
+      outputs += frontier ? try ladder().map { frontierPlanPath(ratio: $0, in: output) } : [output]
+    }
+    for path in outputs { try OutputPath.refuseOverwriting(inputs, with: path) }
+  }
+
+  /// Where --frontier --output DIR writes the plan for `ratio`.
+  private func frontierPlanPath(ratio: Double, in directory: String) -> String {
+    URL(fileURLWithPath: directory).appendingPathComponent("\(SearchText.ratio(ratio))x.json").path
   }
 
   /// `--ratios` as valid ratios (`PlanSearch.isValidRatio`).

@@ -409,7 +409,7 @@ import Testing
       #expect(throws: PackedModelError(file: file, "exists and is not a directory; pass a directory for --output")) {
         try ModelExport.write(model, applied: applied, metric: nil, to: file, packed: false)
       }
-      #expect(throws: PackedModelError(file: file, "is part of the input model; choose another --output directory")) {
+      #expect(throws: FileWriteError(path: file, reason: "is an input of this command (\(file)); choose another output")) {
         try ModelExport.write(model, applied: applied, metric: nil, to: directory, packed: true)
       }
       #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["model.safetensors"])
