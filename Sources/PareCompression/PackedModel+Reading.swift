@@ -69,9 +69,9 @@ private struct PackedContents {
     func decode<T: Decodable>(_ type: T.Type, _ key: String) throws(PackedModelError) -> T? {
       guard let text = metadata[key] else { return nil }
       do {
-        return try JSONDecoder().decode(type, from: Data(text.utf8))
+        return try StrictJSON.decode(type, from: Data(text.utf8))
       } catch {
-        throw fail(nil, "__metadata__ \"\(key)\": \(DecodingError.summary(error))")
+        throw fail(nil, "__metadata__ \"\(key)\": \(error.message)")
       }
     }
     guard let plan = try decode(Plan.self, "plan") else { throw fail(nil, "__metadata__ has no \"plan\"") }

@@ -41,13 +41,13 @@ public struct BertConfig: Sendable, Equatable, Decodable {
   /// Decodes config.json, refusing a `hidden_act` other than "gelu" and relative positions.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    vocabSize = try c.decode(Int.self, forKey: .vocabSize)
-    hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
-    numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
-    numAttentionHeads = try c.decode(Int.self, forKey: .numAttentionHeads)
-    intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
-    maxPositionEmbeddings = try c.decode(Int.self, forKey: .maxPositionEmbeddings)
-    typeVocabSize = try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? 2
+    vocabSize = try c.decodeInteger(forKey: .vocabSize)
+    hiddenSize = try c.decodeInteger(forKey: .hiddenSize)
+    numHiddenLayers = try c.decodeInteger(forKey: .numHiddenLayers)
+    numAttentionHeads = try c.decodeInteger(forKey: .numAttentionHeads)
+    intermediateSize = try c.decodeInteger(forKey: .intermediateSize)
+    maxPositionEmbeddings = try c.decodeInteger(forKey: .maxPositionEmbeddings)
+    typeVocabSize = try c.decodeIntegerIfPresent(forKey: .typeVocabSize) ?? 2
     layerNormEps = try c.decodeIfPresent(Float.self, forKey: .layerNormEps) ?? 1e-12
     let activation = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "gelu"
     guard activation == "gelu" else {

@@ -68,10 +68,8 @@ public struct ModelDirectory: Sendable {
   private static func configFile(_ data: Data, path: String) throws -> ConfigFile {
     struct ModelType: Decodable { let model_type: String? }
     let modelType: String
-    do {
-      modelType = try JSONDecoder().decode(ModelType.self, from: data).model_type ?? ""
-    } catch {
-      throw ModelError(file: path, "not a JSON object (\(DecodingError.summary(error)))")
+    do { modelType = try StrictJSON.decode(ModelType.self, from: data).model_type ?? "" } catch {
+      throw ModelError(file: path, error.message)
     }
     guard !modelType.isEmpty else { throw ModelError(file: path, "has no \"model_type\"") }
     return ConfigFile(path: path, data: data, modelType: modelType)

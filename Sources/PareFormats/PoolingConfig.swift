@@ -81,7 +81,5 @@ public struct PoolingConfig: Sendable, Equatable {
 func decodeJSONFile<T: Decodable>(_ path: String) throws(ModelError) -> T {
   let data: Data
   do { data = try InputFile.contents(of: path) } catch { throw ModelError(file: path, "cannot be read: \(error)") }
-  do { return try JSONDecoder().decode(T.self, from: data) } catch {
-    throw ModelError(file: path, DecodingError.summary(error))
-  }
+  do { return try StrictJSON.decode(T.self, from: data) } catch { throw ModelError(file: path, error.message) }
 }

@@ -56,12 +56,11 @@ public struct SafetensorsHeader: Sendable, Equatable {
       entries.append(try entry(name, value, fail: { fail(name, $0) }))
     }
 
-    let keyLiterals = outermostObjectKeyLiterals(json)
-    if keyLiterals.count != object.count {
-      var seen = Set<String>()
-      for literal in keyLiterals {
-        let key = (try? JSONDecoder().decode(String.self, from: Data(literal))) ?? ""
-        if !seen.insert(key).inserted { throw fail(key, .duplicateName) }
+    if let problem = JSONTextProblem.first(in: json) {
+      switch problem.kind {
+      case let .duplicateKey(key) where problem.path.isEmpty: throw fail(key, .duplicateName)
+      case let .duplicateKey(key): throw fail(problem.path[0], .duplicateKey(key))
+      case .invalidValue: throw fail(.headerNotJSON(problem.description))
       }
     }
 

@@ -98,7 +98,7 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
   @Test(arguments: [
     ([#""input_shape": [2, 2]"#: #""input_shape": [4294967296, 4294967296, 4294967296]"#], "input_shape [4294967296"),
     ([#""input_shape": [2, 2]"#: #""input_shape": [1, 2, 2]"#,
-      #"{"type": "flatten"}, {"type": "linear", "name": "fc1"}"#: #"{"type": "conv2d", "name": "c", "padding": 4611686018427387903}"#],
+      #"{"type": "flatten"}, {"type": "linear", "name": "fc1"}"#: #"{"type": "conv2d", "name": "c", "padding": 1073741825}"#],
      "padding between 0 and"),
   ])
   func declaredExtentsAreBounded(_ replacements: [String: String], _ message: String) throws {
@@ -147,7 +147,9 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
   @Test(arguments: [
     ("{}", #"has no "model_type""#),
     (#"{"model_type": 3}"#, "model_type"),
-    ("not json", "not a JSON object"),
+    ("not json", "invalid JSON value 'not'"),
+    (#"{"model_type": "sequential", "model_type": "bert"}"#, #"key "model_type" appears twice"#),
+    (#"{"model_type": "sequential", "layers": [{"type": "linear", "stride": NaN}]}"#, "at layers[0].stride: invalid JSON value 'NaN'"),
   ])
   func configWithoutAModelType(_ config: String, _ message: String) throws {
     try withTemporaryDirectory { dir in
