@@ -38,7 +38,8 @@ public struct SafetensorsHeader: Sendable, Equatable {
     do {
       root = try JSONDecoder().decode(JSONValue.self, from: Data(json))
     } catch {
-      throw fail(.headerNotJSON(Self.reason(error)))
+      // Foundation says only "not valid JSON"; a value JSON does not allow (NaN) can be named.
+      throw fail(.headerNotJSON(JSONTextProblem.first(in: json)?.description ?? Self.reason(error)))
     }
     guard case let .object(object) = root else { throw fail(.headerNotObject) }
 
