@@ -133,6 +133,11 @@ private final class PartReader {
       let b = try factor(.b, rows: r, columns: columns, dtype: info.dtype, quantize: spec.quantize)
       return try Tensor(shape: info.shape, scalars: LinearAlgebra.matmul(a, b).scalars)
     }
+    if let prune = spec.prune, prune.method == .nm {
+      // N:M fixes how many entries are stored, and its positions may take no bits at all (1:1),
+      // so the stored values are checked first: they bound the mask built next.
+      try checkStoredValues(count: rows * Self.keptPerRow(prune, columns: columns), dtype: info.dtype, quantize: spec.quantize)
+    }
     let kept = try spec.prune.map { try keptMask($0, rows: rows, columns: columns) }
     if let quantize = spec.quantize {
       return try Tensor(shape: info.shape, scalars: dequantize(owner: tensor, rows: rows, columns: columns, spec: quantize, kept: kept))
@@ -155,6 +160,23 @@ private final class PartReader {
     return try Tensor(shape: [rows, columns], scalars: values)
   }
 
+  /// Entries an N:M `prune` keeps in a row of `columns`.
+  private static func keptPerRow(_ prune: PruneSpec, columns: Int) -> Int {
+    let n = prune.n ?? 1, m = max(prune.m ?? 1, 1)
+    return columns / m * min(n, m) + min(n, columns % m)
+  }
+
+  /// Checks that the part holding `count` kept values is there with their size: the codes when
+  /// quantized, else the values as stored.
+  private func checkStoredValues(count: Int, dtype: DType, quantize: QuantizeSpec?) throws(PackedModelError) {
+    if let quantize {
+      let bytes = BitPacking.byteCount(count: count, bits: quantize.codeBits)
+      _ = try part(PackedPart.Suffix.codes.name(of: tensor), dtype: .u8, shape: [bytes])
+    } else {
+      _ = try part(PackedPart.Suffix.values.name(of: tensor), dtype: dtype, shape: [count])
+    }
+  }
+
   /// Which entries pruning kept: the mask, or the N:M positions expanded.
   private func keptMask(_ prune: PruneSpec, rows: Int, columns: Int) throws -> [Bool] {
     let count = rows * columns
@@ -164,7 +186,7 @@ private final class PartReader {
     case .nm:
       let n = prune.n ?? 1, m = max(prune.m ?? 1, 1)
       let blockStarts = stride(from: 0, to: columns, by: m)
-      let perRow = columns / m * min(n, m) + min(n, columns % m)
+      let perRow = Self.keptPerRow(prune, columns: columns)
       let name = PackedPart.Suffix.positions.name(of: tensor)
       let positions = try codes(.positions, of: tensor, count: rows * perRow, bits: PackedModel.positionBits(m: m))
       var kept = [Bool](repeating: false, count: count)
