@@ -13,7 +13,7 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
   public enum Problem: Equatable, Sendable {
     case unreadable(String)
     case truncated(fileSize: Int)
-    case headerTooLarge(Int)
+    case headerTooLarge(UInt64)
     case headerBeyondFile(headerLength: UInt64, fileSize: Int)
     case headerNotUTF8
     case headerNotJSON(String)
