@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev libncursesw5-dev tmux pkg-config
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/pare
 
-.PHONY: deps build run test bench fuzz minilm clean
+.PHONY: deps build run test check-inputs bench fuzz minilm clean
 
 ## deps: install the Debian packages Pare builds against (only the missing ones).
 deps:
@@ -32,12 +32,20 @@ MODEL ?=
 run: build
 	$(RELEASE) $(MODEL)
 
-## test: build and run every unit test, then the explorer end to end in tmux, on the release
-## binary that `make run` starts (statically linked, so its link is checked too).
+## test: build and run every unit test, the malformed-input corpus, then the explorer end to end
+## in tmux, on the release binary that `make run` starts (statically linked, so its link is
+## checked too).
 test: build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	Tests/check-inputs.sh $(RELEASE)
 	Tests/e2e/explorer.sh $(RELEASE)
+
+## check-inputs: every malformed input under Tests/inputs/ through the release binary: each must
+## exit non-zero without a signal or a hang, print one line naming the file, write nothing and
+## stay under 1 GB.
+check-inputs: build
+	Tests/check-inputs.sh $(RELEASE)
 
 ## bench: Pare's benchmarks, then numpy's forward pass against the whole `pare eval` process.
 bench: build

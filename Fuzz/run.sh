@@ -19,10 +19,10 @@ corpus="$root/Fuzz/corpus"
 swiftc="${SWIFTC:-swiftc}"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 
-core=(DType.swift Tensor.swift Tensor+Encoding.swift FloatConversion.swift)
-formats=(JSONValue.swift SafetensorsError.swift SafetensorsHeader.swift SafetensorsFile.swift MappedFile.swift)
+core=(DType.swift Tensor.swift Tensor+Encoding.swift FloatConversion.swift EncodedTensor.swift)
+formats=(JSONValue.swift SafetensorsError.swift SafetensorsHeader.swift SafetensorsFile.swift MappedFile.swift InputFile.swift)
 tokenizer=(TokenizerJSON.swift TokenizerConfig.swift WordPieceTokenizer.swift WordPieceModel.swift BertNormalizer.swift
-  AddedTokens.swift BertCharacterClasses.swift BertUnicodeTables.swift ModelError.swift SentenceDataset.swift)
+  AddedTokens.swift BertCharacterClasses.swift BertUnicodeTables.swift ModelError.swift SentenceDataset.swift InputFile.swift)
 
 mkdir -p "$bin/modules" "$bin/artifacts" "$corpus"
 echo "fuzz: building $bin/safetensors-header-fuzz"

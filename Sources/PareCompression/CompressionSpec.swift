@@ -71,9 +71,9 @@ public struct QuantizeSpec: Sendable, Hashable, Codable {
     try refuseUnknownKeys(decoder, CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
     scheme = try c.decodeIfPresent(QuantizationScheme.self, forKey: .scheme) ?? .int
-    bits = try c.decodeIfPresent(Int.self, forKey: .bits)
+    bits = try c.decodeIntegerIfPresent(forKey: .bits)
     granularity = try c.decodeIfPresent(Granularity.self, forKey: .granularity) ?? .channel
-    groupSize = try c.decodeIfPresent(Int.self, forKey: .groupSize)
+    groupSize = try c.decodeIntegerIfPresent(forKey: .groupSize)
     symmetric = try c.decodeIfPresent(Bool.self, forKey: .symmetric) ?? true
   }
 
@@ -129,8 +129,8 @@ public struct PruneSpec: Sendable, Hashable, Codable {
     method = try c.decodeIfPresent(PruneMethod.self, forKey: .method) ?? .magnitude
     sparsity = try c.decodeIfPresent(Double.self, forKey: .sparsity)
     granularity = try c.decodeIfPresent(Granularity.self, forKey: .granularity) ?? .tensor
-    n = try c.decodeIfPresent(Int.self, forKey: .n)
-    m = try c.decodeIfPresent(Int.self, forKey: .m)
+    n = try c.decodeIntegerIfPresent(forKey: .n)
+    m = try c.decodeIntegerIfPresent(forKey: .m)
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -161,7 +161,7 @@ public struct LowRankSpec: Sendable, Hashable, Codable {
   public init(from decoder: any Decoder) throws {
     try refuseUnknownKeys(decoder, CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    rank = try c.decodeIfPresent(Int.self, forKey: .rank)
+    rank = try c.decodeIntegerIfPresent(forKey: .rank)
     energy = try c.decodeIfPresent(Double.self, forKey: .energy)
   }
 }

@@ -46,14 +46,18 @@ public enum ModelExport {
   /// model. Returns the paths written, in order.
   ///
   /// Everything is computed in memory first, so a compression or encoding error writes nothing.
-  /// Then each file is written in full (and fsync'd) under a hidden staging name in `directory`,
-  /// and only when all of them are complete are they renamed into place, plan.json last; a
-  /// failure while staging removes the staged files and leaves any previous export untouched.
-  /// Refuses a `directory` that is a file, a destination that is a directory, and an export that
-  /// would overwrite the input model.
+  /// Then each file is written in full (and fsync'd) into a private staging directory inside
+  /// `directory` (`mkdtemp`, named with the process id so a killed run's is cleaned up by the
+  /// next), and only when all of them are complete are they renamed into place, plan.json last,
+  /// under an exclusive lock on `directory`: two exports into one directory each put a whole set
+  /// in place, one after the other, never a mix. A failure while staging leaves any previous
+  /// export untouched. Refuses a `directory` that is a file, a destination that is a directory,
+  /// and an export that would overwrite the input model or any of `otherInputs` (the plan, the
+  /// data).
   @discardableResult
   public static func write(
-    _ model: ModelDirectory, applied: AppliedPlan, metric: MetricSummary?, to directory: String, packed: Bool
+    _ model: ModelDirectory, applied: AppliedPlan, metric: MetricSummary?, to directory: String, packed: Bool,
+    otherInputs: [String] = []
   ) throws -> [String] {
     if isDirectory(directory) == false {
       throw PackedModelError(file: directory, "exists and is not a directory; pass a directory for --output")
@@ -61,10 +65,7 @@ public enum ModelExport {
     let configPath = URL(fileURLWithPath: model.path).appendingPathComponent(File.config.rawValue).path
     let files = File.allCases.filter { ($0 != .packed || packed) && ($0 != .config || model.config != nil) }
     let destinations = files.map { URL(fileURLWithPath: directory).appendingPathComponent($0.rawValue).path }
-    let inputs = Set((model.weights.paths + [configPath]).map(canonical))
-    if let clash = destinations.first(where: { inputs.contains(canonical($0)) }) {
-      throw PackedModelError(file: clash, "is part of the input model; choose another --output directory")
-    }
+    for destination in destinations { try OutputPath.refuseOverwriting(model.inputFiles + otherInputs, with: destination) }
     if let folder = destinations.first(where: { isDirectory($0) == true }) {
       throw PackedModelError(file: folder, "is a directory; cannot write the exported file there")
     }
@@ -75,10 +76,9 @@ public enum ModelExport {
       case .packed: return try PackedModel.packed(applied, weights: model.weights, recording: plan).serialized()
       case .weights: return try dropIn(applied, weights: model.weights).serialized()
       case .config:
-        guard let bytes = FileManager.default.contents(atPath: configPath) else {
-          throw PackedModelError(file: configPath, "cannot read the model's config.json")
+        do { return [Array(try InputFile.contents(of: configPath))] } catch {
+          throw PackedModelError(file: configPath, "cannot read the model's config.json: \(error)")
         }
-        return [Array(bytes)]
       case .plan: return [Array(try plan.jsonData()) + [UInt8(ascii: "\n")]]
       }
     }
@@ -88,34 +88,50 @@ public enum ModelExport {
     } catch {
       throw PackedModelError(file: directory, "cannot create the directory: \(error.localizedDescription)")
     }
-    let staged = destinations.map { path in
-      let url = URL(fileURLWithPath: path)
-      return url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".pare-staged").path
-    }
-    do {
-      for (chunks, path) in zip(contents, staged) { try AtomicFile.write(chunks, to: path) }
-    } catch {
-      for path in staged { unlink(path) }
-      throw error
-    }
-    for index in destinations.indices {
-      guard rename(staged[index], destinations[index]) == 0 else {
-        let reason = String(cString: strerror(errno))
-        for path in staged[index...] { unlink(path) }
-        throw PackedModelError(file: destinations[index], "cannot move the finished file into place: \(reason)")
+    StaleTemporaries.remove(in: directory)
+    let staging = try stagingDirectory(in: directory)
+    defer { try? FileManager.default.removeItem(atPath: staging) }
+    let staged = files.map { URL(fileURLWithPath: staging).appendingPathComponent($0.rawValue).path }
+    for (chunks, path) in zip(contents, staged) { try AtomicFile.write(chunks, to: path) }
+
+    let lock = try exclusiveLock(on: directory)
+    defer { close(lock) }  // releases the lock
+    for (source, destination) in zip(staged, destinations) {
+      guard rename(source, destination) == 0 else {
+        throw PackedModelError(file: destination, "cannot move the finished file into place: \(String(cString: strerror(errno)))")
       }
     }
     return destinations
+  }
+
+  /// A new private directory in `directory` (`mkdtemp`: created exclusively, mode 0700), named
+  /// `.pare-staging-PID-XXXXXX` (see `StaleTemporaries`).
+  private static func stagingDirectory(in directory: String) throws(PackedModelError) -> String {
+    let prefix = URL(fileURLWithPath: directory).appendingPathComponent(StaleTemporaries.directoryPrefix).path
+    var template = Array((prefix + "\(getpid())-XXXXXX").utf8CString)
+    guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+      throw PackedModelError(file: directory, "cannot create a staging directory: \(String(cString: strerror(errno)))")
+    }
+    return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// A descriptor of `directory` holding an exclusive `flock`, waited for; closing it unlocks.
+  private static func exclusiveLock(on directory: String) throws(PackedModelError) -> Int32 {
+    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { throw PackedModelError(file: directory, "cannot open the directory: \(String(cString: strerror(errno)))") }
+    while flock(fd, LOCK_EX) != 0 {
+      guard errno == EINTR else {
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        throw PackedModelError(file: directory, "cannot lock the directory: \(reason)")
+      }
+    }
+    return fd
   }
 
   /// Whether `path` is a directory; nil when nothing is there.
   private static func isDirectory(_ path: String) -> Bool? {
     var isDirectory: ObjCBool = false
     return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) ? isDirectory.boolValue : nil
-  }
-
-  /// `path` absolute, with symbolic links resolved (to compare file identities).
-  private static func canonical(_ path: String) -> String {
-    URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
   }
 }

@@ -69,9 +69,9 @@ private struct PackedContents {
     func decode<T: Decodable>(_ type: T.Type, _ key: String) throws(PackedModelError) -> T? {
       guard let text = metadata[key] else { return nil }
       do {
-        return try JSONDecoder().decode(type, from: Data(text.utf8))
+        return try StrictJSON.decode(type, from: Data(text.utf8))
       } catch {
-        throw fail(nil, "__metadata__ \"\(key)\": \(DecodingError.summary(error))")
+        throw fail(nil, "__metadata__ \"\(key)\": \(error.message)")
       }
     }
     guard let plan = try decode(Plan.self, "plan") else { throw fail(nil, "__metadata__ has no \"plan\"") }
@@ -88,7 +88,8 @@ private struct PackedContents {
       guard let spec = plan.tensors[name], !spec.isEmpty else {
         throw fail(name, "is in __metadata__ \"tensors\" but the plan does not compress it")
       }
-      var elements = 1, overflow = info.shape.contains { $0 < 0 }
+      // Counted in bits (codes of up to 16 bits, positions), a tensor's size must fit an Int.
+      var elements = 64, overflow = info.shape.contains { $0 < 0 }
       for extent in info.shape where !overflow { (elements, overflow) = elements.multipliedReportingOverflow(by: extent) }
       if overflow { throw fail(name, "bad shape \(info.shape) in __metadata__ \"tensors\"") }
       do {
@@ -119,10 +120,11 @@ private final class PartReader {
   }
 
   /// The reconstruction W′ of this tensor under `spec`: A′·B′ for low rank, else the dequantized
-  /// (or stored) kept entries with pruned entries zero.
+  /// (or stored) kept entries with pruned entries zero. Every part is checked against the file
+  /// before anything the size of the tensor is allocated, so a shape the file's data cannot hold
+  /// (`__metadata__` claiming [1e9, 1e9]) is an error, not an allocation of exabytes.
   func values(info: PackedTensorInfo, spec: CompressionSpec) throws -> Tensor {
-    var out = Tensor(zeros: info.shape)
-    let (rows, columns) = out.matrixShape
+    let (rows, columns) = Tensor.matrixShape(of: info.shape)
     if spec.lowrank != nil {
       guard let r = info.rank, r >= 1 && r <= min(rows, columns) else {
         throw fail("rank \(info.rank ?? 0) is outside 1...\(min(rows, columns))")
@@ -131,15 +133,24 @@ private final class PartReader {
       let b = try factor(.b, rows: r, columns: columns, dtype: info.dtype, quantize: spec.quantize)
       return try Tensor(shape: info.shape, scalars: LinearAlgebra.matmul(a, b).scalars)
     }
+    if let prune = spec.prune, prune.method == .nm {
+      // N:M fixes how many entries are stored, and its positions may take no bits at all (1:1),
+      // so the stored values are checked first: they bound the mask built next.
+      try checkStoredValues(count: rows * Self.keptPerRow(prune, columns: columns), dtype: info.dtype, quantize: spec.quantize)
+    }
     let kept = try spec.prune.map { try keptMask($0, rows: rows, columns: columns) }
     if let quantize = spec.quantize {
-      out.scalars = try dequantize(owner: tensor, rows: rows, columns: columns, spec: quantize, kept: kept)
-    } else {
-      let indices = out.scalars.indices.filter { kept?[$0] ?? true }
-      let stored = try decoded(.values, of: tensor, dtype: info.dtype, shape: [indices.count])
-      for (i, value) in zip(indices, stored.scalars) { out.scalars[i] = value }
+      return try Tensor(shape: info.shape, scalars: dequantize(owner: tensor, rows: rows, columns: columns, spec: quantize, kept: kept))
     }
-    return out
+    let storedCount = kept.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? rows * columns
+    let stored = try decoded(.values, of: tensor, dtype: info.dtype, shape: [storedCount]).scalars
+    var out = [Float](repeating: 0, count: rows * columns)
+    var next = 0
+    for i in out.indices where kept?[i] ?? true {
+      out[i] = stored[next]
+      next += 1
+    }
+    return try Tensor(shape: info.shape, scalars: out)
   }
 
   /// Low-rank factor `suffix` [rows, columns]: dequantized, or stored in the tensor's dtype.
@@ -147,6 +158,23 @@ private final class PartReader {
     guard let quantize else { return try decoded(suffix, of: tensor, dtype: dtype, shape: [rows, columns]) }
     let values = try dequantize(owner: suffix.name(of: tensor), rows: rows, columns: columns, spec: quantize, kept: nil)
     return try Tensor(shape: [rows, columns], scalars: values)
+  }
+
+  /// Entries an N:M `prune` keeps in a row of `columns`.
+  private static func keptPerRow(_ prune: PruneSpec, columns: Int) -> Int {
+    let n = prune.n ?? 1, m = max(prune.m ?? 1, 1)
+    return columns / m * min(n, m) + min(n, columns % m)
+  }
+
+  /// Checks that the part holding `count` kept values is there with their size: the codes when
+  /// quantized, else the values as stored.
+  private func checkStoredValues(count: Int, dtype: DType, quantize: QuantizeSpec?) throws(PackedModelError) {
+    if let quantize {
+      let bytes = BitPacking.byteCount(count: count, bits: quantize.codeBits)
+      _ = try part(PackedPart.Suffix.codes.name(of: tensor), dtype: .u8, shape: [bytes])
+    } else {
+      _ = try part(PackedPart.Suffix.values.name(of: tensor), dtype: dtype, shape: [count])
+    }
   }
 
   /// Which entries pruning kept: the mask, or the N:M positions expanded.
@@ -157,8 +185,8 @@ private final class PartReader {
       return try codes(.mask, of: tensor, count: count, bits: 1).map { $0 != 0 }
     case .nm:
       let n = prune.n ?? 1, m = max(prune.m ?? 1, 1)
-      let blockStarts = Array(stride(from: 0, to: columns, by: m))
-      let perRow = blockStarts.reduce(0) { $0 + min(n, columns - $1, m) }
+      let blockStarts = stride(from: 0, to: columns, by: m)
+      let perRow = Self.keptPerRow(prune, columns: columns)
       let name = PackedPart.Suffix.positions.name(of: tensor)
       let positions = try codes(.positions, of: tensor, count: rows * perRow, bits: PackedModel.positionBits(m: m))
       var kept = [Bool](repeating: false, count: count)

@@ -47,14 +47,9 @@ public struct Plan: Sendable, Hashable, Codable {
 
   /// Reads and decodes a plan file; errors name the file and the offending key.
   public static func load(path: String) throws(PlanError) -> Plan {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw PlanError(file: path, "cannot read the plan file")
-    }
-    do {
-      return try JSONDecoder().decode(Plan.self, from: data)
-    } catch {
-      throw PlanError(file: path, DecodingError.summary(error))
-    }
+    let data: Data
+    do { data = try InputFile.contents(of: path) } catch { throw PlanError(file: path, "cannot read the plan file: \(error)") }
+    do { return try StrictJSON.decode(Plan.self, from: data) } catch { throw PlanError(file: path, error.message) }
   }
 
   /// The plan as pretty JSON with sorted keys (stable, diff-friendly).
@@ -106,10 +101,10 @@ public struct PlanSummary: Sendable, Hashable, Codable {
   public init(from decoder: any Decoder) throws {
     try refuseUnknownKeys(decoder, CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    originalBytes = try c.decode(Int.self, forKey: .originalBytes)
-    compressedBytes = try c.decode(Int.self, forKey: .compressedBytes)
+    originalBytes = try c.decodeInteger(forKey: .originalBytes)
+    compressedBytes = try c.decodeInteger(forKey: .compressedBytes)
     ratio = try c.decode(Double.self, forKey: .ratio)
-    entropyCodedBytes = try c.decodeIfPresent(Int.self, forKey: .entropyCodedBytes)
+    entropyCodedBytes = try c.decodeIntegerIfPresent(forKey: .entropyCodedBytes)
     metric = try c.decodeIfPresent(MetricSummary.self, forKey: .metric)
   }
 }

@@ -51,10 +51,13 @@ public struct Tensor: Sendable, Equatable {
 
   /// The tensor seen as a matrix: rows are the first axis, a row is everything else flattened
   /// (DESIGN.md §4). A 1-D tensor is one row; a scalar is 1x1.
-  public var matrixShape: (rows: Int, columns: Int) {
+  public var matrixShape: (rows: Int, columns: Int) { Self.matrixShape(of: shape) }
+
+  /// `matrixShape` of a tensor of `shape`, for sizes checked before any tensor is allocated.
+  public static func matrixShape(of shape: [Int]) -> (rows: Int, columns: Int) {
     guard let rows = shape.first else { return (1, 1) }
     if shape.count == 1 { return (1, rows) }
-    return (rows, rows == 0 ? 0 : count / rows)
+    return (rows, rows == 0 ? 0 : elementCount(shape) / rows)
   }
 
   /// The same elements under another shape with the same element count.

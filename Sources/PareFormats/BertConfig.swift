@@ -41,13 +41,13 @@ public struct BertConfig: Sendable, Equatable, Decodable {
   /// Decodes config.json, refusing a `hidden_act` other than "gelu" and relative positions.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    vocabSize = try c.decode(Int.self, forKey: .vocabSize)
-    hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
-    numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
-    numAttentionHeads = try c.decode(Int.self, forKey: .numAttentionHeads)
-    intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
-    maxPositionEmbeddings = try c.decode(Int.self, forKey: .maxPositionEmbeddings)
-    typeVocabSize = try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? 2
+    vocabSize = try c.decodeInteger(forKey: .vocabSize)
+    hiddenSize = try c.decodeInteger(forKey: .hiddenSize)
+    numHiddenLayers = try c.decodeInteger(forKey: .numHiddenLayers)
+    numAttentionHeads = try c.decodeInteger(forKey: .numAttentionHeads)
+    intermediateSize = try c.decodeInteger(forKey: .intermediateSize)
+    maxPositionEmbeddings = try c.decodeInteger(forKey: .maxPositionEmbeddings)
+    typeVocabSize = try c.decodeIntegerIfPresent(forKey: .typeVocabSize) ?? 2
     layerNormEps = try c.decodeIfPresent(Float.self, forKey: .layerNormEps) ?? 1e-12
     let activation = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "gelu"
     guard activation == "gelu" else {
@@ -103,32 +103,43 @@ public struct BertConfig: Sendable, Equatable, Decodable {
 
   /// Every tensor the encoder reads with its expected shape: the embeddings, then layer by layer
   /// (Hugging Face `BertModel` names). The pooler and `embeddings.position_ids` are not read.
+  /// Only for a validated config: `num_hidden_layers` is then bounded by the weights.
   public var tensorShapes: [(name: String, shape: [Int])] {
-    let h = hiddenSize
+    embeddingShapes + (0..<numHiddenLayers).flatMap(layerShapes)
+  }
+
+  private func norm(_ prefix: String) -> [(name: String, shape: [Int])] {
+    [("\(prefix).weight", [hiddenSize]), ("\(prefix).bias", [hiddenSize])]
+  }
+
+  private var embeddingShapes: [(name: String, shape: [Int])] {
+    [("embeddings.word_embeddings.weight", [vocabSize, hiddenSize]),
+     ("embeddings.position_embeddings.weight", [maxPositionEmbeddings, hiddenSize]),
+     ("embeddings.token_type_embeddings.weight", [typeVocabSize, hiddenSize])] + norm("embeddings.LayerNorm")
+  }
+
+  private func layerShapes(_ layer: Int) -> [(name: String, shape: [Int])] {
+    let h = hiddenSize, p = "encoder.layer.\(layer)"
     func linear(_ prefix: String, out: Int, in inputs: Int) -> [(name: String, shape: [Int])] {
       [("\(prefix).weight", [out, inputs]), ("\(prefix).bias", [out])]
     }
-    func norm(_ prefix: String) -> [(name: String, shape: [Int])] { [("\(prefix).weight", [h]), ("\(prefix).bias", [h])] }
-    var shapes: [(name: String, shape: [Int])] = [
-      ("embeddings.word_embeddings.weight", [vocabSize, h]),
-      ("embeddings.position_embeddings.weight", [maxPositionEmbeddings, h]),
-      ("embeddings.token_type_embeddings.weight", [typeVocabSize, h]),
-    ] + norm("embeddings.LayerNorm")
-    for layer in 0..<numHiddenLayers {
-      let p = "encoder.layer.\(layer)"
-      shapes += linear("\(p).attention.self.query", out: h, in: h) + linear("\(p).attention.self.key", out: h, in: h)
-        + linear("\(p).attention.self.value", out: h, in: h) + linear("\(p).attention.output.dense", out: h, in: h)
-        + norm("\(p).attention.output.LayerNorm") + linear("\(p).intermediate.dense", out: intermediateSize, in: h)
-        + linear("\(p).output.dense", out: h, in: intermediateSize) + norm("\(p).output.LayerNorm")
-    }
-    return shapes
+    return linear("\(p).attention.self.query", out: h, in: h) + linear("\(p).attention.self.key", out: h, in: h)
+      + linear("\(p).attention.self.value", out: h, in: h) + linear("\(p).attention.output.dense", out: h, in: h)
+      + norm("\(p).attention.output.LayerNorm") + linear("\(p).intermediate.dense", out: intermediateSize, in: h)
+      + linear("\(p).output.dense", out: h, in: intermediateSize) + norm("\(p).output.LayerNorm")
   }
 
   /// Checks that `weights` hold every tensor of `tensorShapes` with a floating dtype and the
   /// expected shape; `file` (config.json) is named when a tensor is missing, the weights file
-  /// when one is malformed.
+  /// when one is malformed. Walks layer by layer and stops at the first missing tensor, so a
+  /// declared count the weights do not back (num_hidden_layers 1e6) costs nothing.
   public func validate(weights: WeightStore, file: String) throws(ModelError) {
-    for (name, shape) in tensorShapes {
+    try validate(embeddingShapes, weights: weights, file: file)
+    for layer in 0..<numHiddenLayers { try validate(layerShapes(layer), weights: weights, file: file) }
+  }
+
+  private func validate(_ shapes: [(name: String, shape: [Int])], weights: WeightStore, file: String) throws(ModelError) {
+    for (name, shape) in shapes {
       guard let entry = weights.entry(named: name) else {
         let prefixed = weights.entry(named: "bert.\(name)") != nil
         throw ModelError(file: file, "tensor '\(name)' \(shape) is missing from the weights" + (prefixed

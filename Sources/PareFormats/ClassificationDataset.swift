@@ -33,9 +33,7 @@ public struct ClassificationDataset: Sendable {
       guard imageEntry.shape[0] == labelEntry.shape[0] else {
         throw ModelError(file: path, "\(imageEntry.shape[0]) images but \(labelEntry.shape[0]) labels")
       }
-      let labelValues = try file.tensor(named: "labels").scalars
-      guard labelValues.allSatisfy({ $0 >= 0 }) else { throw ModelError(file: path, "'labels' has negative class ids") }
-      labels = labelValues.map { Int($0) }
+      labels = try Self.classIDs(labelEntry, in: file)
     } else if requireLabels {
       throw ModelError(file: path, "no 'labels' tensor")
     } else {
@@ -43,6 +41,36 @@ public struct ClassificationDataset: Sendable {
     }
     images = try file.encodedTensor(named: "images")
     self.path = path
+  }
+
+  /// The class ids of `entry`, read exactly from the stored integers: decoding through Float32
+  /// would round ids above 2^24 and trap converting those beyond `Int`.
+  private static func classIDs(_ entry: SafetensorsEntry, in file: SafetensorsFile) throws(ModelError) -> [Int] {
+    func read<T: FixedWidthInteger>(_: T.Type) throws(ModelError) -> [Int] {
+      let stored: [T] = file.withRawBytes(of: entry) { raw in
+        (0..<entry.shape[0]).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+      }
+      var ids: [Int] = []
+      ids.reserveCapacity(stored.count)
+      for (index, value) in stored.enumerated() {
+        guard value >= 0, let id = Int(exactly: value) else {
+          throw ModelError(file: file.path, "'labels' holds \(value) at index \(index), which is not a class id")
+        }
+        ids.append(id)
+      }
+      return ids
+    }
+    switch entry.dtype {
+    case .i64: return try read(Int64.self)
+    case .i32: return try read(Int32.self)
+    case .i16: return try read(Int16.self)
+    case .i8: return try read(Int8.self)
+    case .u64: return try read(UInt64.self)
+    case .u32: return try read(UInt32.self)
+    case .u16: return try read(UInt16.self)
+    case .u8: return try read(UInt8.self)
+    default: throw ModelError(file: file.path, "'labels' must be a 1-D integer tensor, got \(entry.dtype.rawValue)")
+    }
   }
 
   /// Checks that the samples fit a model whose input is `inputShape` with `classes` outputs.

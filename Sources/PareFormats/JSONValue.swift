@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value as decoded by Foundation's JSONDecoder, for headers whose keys are data
 /// (safetensors tensor names) rather than a fixed schema.
 enum JSONValue: Decodable, Equatable {
@@ -28,34 +30,95 @@ enum JSONValue: Decodable, Equatable {
   }
 }
 
-/// Keys of the outermost JSON object in the order they appear, duplicates included.
-///
-/// JSON decoders keep one value per key, so a duplicate tensor name would pass unseen; this scan
-/// finds them. Keys are returned as raw JSON string literals (quotes and escapes kept); it
-/// assumes `json` already parsed as an object.
-func outermostObjectKeyLiterals(_ json: [UInt8]) -> [ArraySlice<UInt8>] {
-  var keys: [ArraySlice<UInt8>] = []
-  var depth = 0, expectKey = false, i = 0
-  while i < json.count {
-    switch json[i] {
-    case UInt8(ascii: "{"), UInt8(ascii: "["):
-      depth += 1
-      expectKey = depth == 1
-    case UInt8(ascii: "}"), UInt8(ascii: "]"):
-      depth -= 1
-    case UInt8(ascii: ","):
-      expectKey = depth == 1
-    case UInt8(ascii: "\""):
-      let start = i
-      i += 1
-      while i < json.count && json[i] != UInt8(ascii: "\"") {
-        i += json[i] == UInt8(ascii: "\\") ? 2 : 1
-      }
-      if depth == 1 && expectKey { keys.append(json[start...min(i, json.count - 1)]) }
-      expectKey = false
-    default: break
-    }
-    i += 1
+/// What a JSON decoder does not say about a text: a key given twice in one object (decoders
+/// keep one value, Foundation's the first, Python's the last, so readers would disagree), or a
+/// value JSON does not allow (NaN, Infinity, 1e400), which Foundation reports as "The given
+/// data was not valid JSON." without saying where. Found by one scan of the text, with the keys
+/// leading to the place. Every JSON file Pare reads goes through it: safetensors headers,
+/// plans, configs.
+public struct JSONTextProblem: Error, Equatable, Sendable, CustomStringConvertible {
+  public enum Kind: Equatable, Sendable {
+    /// The key given twice.
+    case duplicateKey(String)
+    /// The offending token as written.
+    case invalidValue(String)
   }
-  return keys
+
+  /// Where it is: keys and array indices ("[0]") from the outermost, for a value ending with
+  /// its own key.
+  public let path: [String]
+  public let kind: Kind
+
+  public var description: String {
+    let place = path.reduce("") { $0.isEmpty || $1.hasPrefix("[") ? $0 + $1 : $0 + "." + $1 }
+    switch kind {
+    case let .duplicateKey(key): return "key \"\(key)\" appears twice" + (place.isEmpty ? "" : " in \(place)")
+    case let .invalidValue(token): return (place.isEmpty ? "" : "at \(place): ") + "invalid JSON value '\(token)'"
+    }
+  }
+
+  /// The first problem in `json`, nil when there is none (the text may still fail to parse for
+  /// other reasons, which the decoder reports).
+  public static func first(in json: [UInt8]) -> JSONTextProblem? {
+    struct Level {
+      let isObject: Bool
+      var keys: Set<String> = []
+      var expectsKey: Bool
+      /// The key of the value being read (objects), or its index (arrays).
+      var position: String?
+    }
+    var stack: [Level] = []
+    var i = 0
+    while i < json.count {
+      let byte = json[i]
+      switch byte {
+      case UInt8(ascii: "{"): stack.append(Level(isObject: true, expectsKey: true))
+      case UInt8(ascii: "["): stack.append(Level(isObject: false, expectsKey: false, position: "[0]"))
+      case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = stack.popLast()
+      case UInt8(ascii: ","):
+        guard let level = stack.last else { break }
+        if level.isObject {
+          stack[stack.count - 1].expectsKey = true
+        } else {
+          let index = Int(level.position?.dropFirst().dropLast() ?? "") ?? 0
+          stack[stack.count - 1].position = "[\(index + 1)]"
+        }
+      case UInt8(ascii: "\""):
+        let start = i
+        i += 1
+        while i < json.count && json[i] != UInt8(ascii: "\"") { i += json[i] == UInt8(ascii: "\\") ? 2 : 1 }
+        guard let level = stack.last, level.isObject, level.expectsKey else { break }
+        let key = decodedKey(json[start...min(i, json.count - 1)])
+        if level.keys.contains(key) { return JSONTextProblem(path: stack.dropLast().compactMap(\.position), kind: .duplicateKey(key)) }
+        stack[stack.count - 1].keys.insert(key)
+        stack[stack.count - 1].position = key
+        stack[stack.count - 1].expectsKey = false
+      case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"), UInt8(ascii: ":"): break
+      default:
+        let start = i
+        while i + 1 < json.count && !delimiters.contains(json[i + 1]) { i += 1 }
+        let token = String(decoding: json[start...i], as: UTF8.self)
+        if !isValidBareValue(token) { return JSONTextProblem(path: stack.compactMap(\.position), kind: .invalidValue(token)) }
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  private static let delimiters = Set(" \n\r\t,:]}".utf8)
+
+  /// true, false, null, or a finite number as JSON writes it (not NaN, Infinity or 1e400).
+  private static func isValidBareValue(_ token: String) -> Bool {
+    if ["true", "false", "null"].contains(token) { return true }
+    guard let first = token.utf8.first, first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first),
+          token.utf8.allSatisfy({ Array("0123456789+-.eE".utf8).contains($0) }), let number = Double(token) else { return false }
+    return number.isFinite
+  }
+
+  /// A key's string literal (quotes included) decoded; escapes are rare, so only those pay for
+  /// a decoder.
+  private static func decodedKey(_ literal: ArraySlice<UInt8>) -> String {
+    guard literal.contains(UInt8(ascii: "\\")) else { return String(decoding: literal.dropFirst().dropLast(), as: UTF8.self) }
+    return (try? JSONDecoder().decode(String.self, from: Data(literal))) ?? String(decoding: literal, as: UTF8.self)
+  }
 }

@@ -14,12 +14,11 @@ final class MappedFile: @unchecked Sendable {
 
   /// Maps `path`; throws `.unreadable` with the system's reason when it cannot.
   init(path: String) throws(SafetensorsError) {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw SafetensorsError(file: path, .unreadable(Self.systemError())) }
+    let fd: Int32
+    do { fd = try InputFile.openRegular(path) } catch { throw SafetensorsError(file: path, .unreadable(error.reason)) }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw SafetensorsError(file: path, .unreadable(Self.systemError())) }
-    guard (info.st_mode & S_IFMT) == S_IFREG else { throw SafetensorsError(file: path, .unreadable("not a regular file")) }
     let size = Int(info.st_size)
     guard size > 0 else {
       bytes = UnsafeRawBufferPointer(start: nil, count: 0)

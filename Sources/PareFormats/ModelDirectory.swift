@@ -21,6 +21,15 @@ public struct ModelDirectory: Sendable {
     public let modelType: String
   }
 
+  /// The files the model is read from, which no command may write over: the weights (every
+  /// shard) and, for a directory, every file directly in it (config.json, the shard index, the
+  /// tokenizer's files, ...).
+  public var inputFiles: [String] {
+    let root = URL(fileURLWithPath: path)
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    return weights.paths + names.map { root.appendingPathComponent($0).path }
+  }
+
   /// A short display name: the directory or file name.
   public var name: String { URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent }
 
@@ -49,8 +58,9 @@ public struct ModelDirectory: Sendable {
       throw ModelError(file: path, "no model.safetensors or model.safetensors.index.json in this directory")
     }
     let configPath = directory.appendingPathComponent("config.json").path
-    guard let configData = FileManager.default.contents(atPath: configPath) else {
-      throw ModelError(file: configPath, "missing or unreadable (a model directory needs config.json)")
+    let configData: Data
+    do { configData = try InputFile.contents(of: configPath) } catch {
+      throw ModelError(file: configPath, "\(error) (a model directory needs config.json)")
     }
     return ModelDirectory(path: path, config: try configFile(configData, path: configPath), weights: weights)
   }
@@ -58,10 +68,8 @@ public struct ModelDirectory: Sendable {
   private static func configFile(_ data: Data, path: String) throws -> ConfigFile {
     struct ModelType: Decodable { let model_type: String? }
     let modelType: String
-    do {
-      modelType = try JSONDecoder().decode(ModelType.self, from: data).model_type ?? ""
-    } catch {
-      throw ModelError(file: path, "not a JSON object (\(DecodingError.summary(error)))")
+    do { modelType = try StrictJSON.decode(ModelType.self, from: data).model_type ?? "" } catch {
+      throw ModelError(file: path, error.message)
     }
     guard !modelType.isEmpty else { throw ModelError(file: path, "has no \"model_type\"") }
     return ConfigFile(path: path, data: data, modelType: modelType)

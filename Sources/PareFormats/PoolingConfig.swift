@@ -79,8 +79,7 @@ public struct PoolingConfig: Sendable, Equatable {
 
 /// `path` decoded as JSON into `T`, with a one-line error naming the file.
 func decodeJSONFile<T: Decodable>(_ path: String) throws(ModelError) -> T {
-  guard let data = FileManager.default.contents(atPath: path) else { throw ModelError(file: path, "missing or unreadable") }
-  do { return try JSONDecoder().decode(T.self, from: data) } catch {
-    throw ModelError(file: path, DecodingError.summary(error))
-  }
+  let data: Data
+  do { data = try InputFile.contents(of: path) } catch { throw ModelError(file: path, "cannot be read: \(error)") }
+  do { return try StrictJSON.decode(T.self, from: data) } catch { throw ModelError(file: path, error.message) }
 }

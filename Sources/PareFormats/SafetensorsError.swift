@@ -13,7 +13,7 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
   public enum Problem: Equatable, Sendable {
     case unreadable(String)
     case truncated(fileSize: Int)
-    case headerTooLarge(Int)
+    case headerTooLarge(UInt64)
     case headerBeyondFile(headerLength: UInt64, fileSize: Int)
     case headerNotUTF8
     case headerNotJSON(String)
@@ -29,6 +29,8 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
     case gap(from: Int, to: Int)
     case coverageMismatch(covered: Int, dataLength: Int)
     case duplicateName
+    /// A key given twice inside a tensor's entry or `__metadata__`.
+    case duplicateKey(String)
     case notFound
     case badIndex(String)
   }
@@ -66,6 +68,7 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
     case let .coverageMismatch(covered, length):
       "tensors cover \(covered) bytes but the data buffer holds \(length)"
     case .duplicateName: "name appears more than once in the header"
+    case let .duplicateKey(key): "key \"\(key)\" appears twice in its entry"
     case .notFound: "no such tensor"
     case let .badIndex(reason): "bad sharded-checkpoint index: \(reason)"
     }

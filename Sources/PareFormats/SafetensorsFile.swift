@@ -21,7 +21,7 @@ public final class SafetensorsFile: Sendable {
     guard bytes.count >= 8 else { throw SafetensorsError(file: path, .truncated(fileSize: bytes.count)) }
     let length = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
     guard length <= UInt64(SafetensorsHeader.maximumLength) else {
-      throw SafetensorsError(file: path, .headerTooLarge(Int(clamping: length)))
+      throw SafetensorsError(file: path, .headerTooLarge(length))
     }
     guard length <= UInt64(bytes.count - 8) else {
       throw SafetensorsError(file: path, .headerBeyondFile(headerLength: length, fileSize: bytes.count))

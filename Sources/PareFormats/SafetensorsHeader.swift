@@ -38,7 +38,8 @@ public struct SafetensorsHeader: Sendable, Equatable {
     do {
       root = try JSONDecoder().decode(JSONValue.self, from: Data(json))
     } catch {
-      throw fail(.headerNotJSON(Self.reason(error)))
+      // Foundation says only "not valid JSON"; a value JSON does not allow (NaN) can be named.
+      throw fail(.headerNotJSON(JSONTextProblem.first(in: json)?.description ?? Self.reason(error)))
     }
     guard case let .object(object) = root else { throw fail(.headerNotObject) }
 
@@ -56,12 +57,11 @@ public struct SafetensorsHeader: Sendable, Equatable {
       entries.append(try entry(name, value, fail: { fail(name, $0) }))
     }
 
-    let keyLiterals = outermostObjectKeyLiterals(json)
-    if keyLiterals.count != object.count {
-      var seen = Set<String>()
-      for literal in keyLiterals {
-        let key = (try? JSONDecoder().decode(String.self, from: Data(literal))) ?? ""
-        if !seen.insert(key).inserted { throw fail(key, .duplicateName) }
+    if let problem = JSONTextProblem.first(in: json) {
+      switch problem.kind {
+      case let .duplicateKey(key) where problem.path.isEmpty: throw fail(key, .duplicateName)
+      case let .duplicateKey(key): throw fail(problem.path[0], .duplicateKey(key))
+      case .invalidValue: throw fail(.headerNotJSON(problem.description))
       }
     }
 

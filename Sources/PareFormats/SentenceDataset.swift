@@ -27,8 +27,9 @@ public struct SentenceDataset: Sendable {
 
   /// Loads `path`; errors name the file, the line and what is wrong.
   public init(path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ModelError(file: path, "missing or unreadable (expected a UTF-8 text file, one sentence per line)")
+    let data: Data
+    do { data = try InputFile.contents(of: path) } catch {
+      throw ModelError(file: path, "\(error) (expected a UTF-8 text file, one sentence per line)")
     }
     try self.init(bytes: Array(data), path: path)
   }

@@ -1,4 +1,20 @@
 extension SequentialConfig {
+  /// The most values one sample may hold entering or leaving any layer (4 GB of Float32): no
+  /// such model could be evaluated, and bounding every declared extent by it keeps the sizes
+  /// computed from them (padding added, shapes flattened) from overflowing.
+  public static let maximumSampleValues = 1 << 30
+
+  /// Whether a sample of `shape` stays within `maximumSampleValues`.
+  static func isWithinLimit(_ shape: [Int]) -> Bool {
+    var count = 1
+    for extent in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+      guard !overflow, product <= maximumSampleValues else { return false }
+      count = product
+    }
+    return true
+  }
+
   /// The per-sample shape entering each layer, plus the model's output shape last, checking
   /// every layer's tensors against `weights`.
   ///
@@ -8,6 +24,9 @@ extension SequentialConfig {
   public func activationShapes(weights: WeightStore, file: String) throws(ModelError) -> [[Int]] {
     guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
       throw ModelError(file: file, "input_shape \(inputShape) must be non-empty positive extents")
+    }
+    guard Self.isWithinLimit(inputShape) else {
+      throw ModelError(file: file, "input_shape \(inputShape) holds more than \(Self.maximumSampleValues) values per sample")
     }
     let channels = inputShape.count == 3 ? inputShape[0] : 1
     for (key, values) in [("input_mean", inputMean), ("input_std", inputStd)] where values.count != 1 && values.count != channels {
@@ -57,7 +76,9 @@ extension SequentialConfig {
         }
         try expect("bias", [weight[0]], required: false)
         let stride = layer.stride ?? 1, padding = layer.padding ?? 0
-        guard stride > 0, padding >= 0 else { throw fail("stride must be positive and padding non-negative") }
+        guard stride > 0, padding >= 0, padding <= Self.maximumSampleValues else {
+          throw fail("stride must be positive and padding between 0 and \(Self.maximumSampleValues)")
+        }
         let oh = (h + 2 * padding - weight[2]) / stride + 1, ow = (w + 2 * padding - weight[3]) / stride + 1
         guard h + 2 * padding >= weight[2], w + 2 * padding >= weight[3], oh > 0, ow > 0 else {
           throw fail("kernel \(weight[2])x\(weight[3]) does not fit the \(h)x\(w) input with padding \(padding)")
@@ -77,6 +98,7 @@ extension SequentialConfig {
       case .relu, .gelu, .tanh, .sigmoid, .softmax, .dropout:
         break
       }
+      guard Self.isWithinLimit(shape) else { throw fail("its output \(shape) holds more than \(Self.maximumSampleValues) values per sample") }
       shapes.append(shape)
     }
     if task == "classification" {

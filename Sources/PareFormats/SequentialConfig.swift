@@ -23,7 +23,7 @@ public struct SequentialConfig: Sendable, Equatable, Decodable {
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     task = try c.decodeIfPresent(String.self, forKey: .task) ?? "classification"
-    inputShape = try c.decode([Int].self, forKey: .inputShape)
+    inputShape = try c.decodeIntegers(forKey: .inputShape)
     inputScale = try c.decodeIfPresent(Float.self, forKey: .inputScale) ?? 1
     inputMean = try c.decodeIfPresent([Float].self, forKey: .inputMean) ?? [0]
     inputStd = try c.decodeIfPresent([Float].self, forKey: .inputStd) ?? [1]
@@ -63,9 +63,9 @@ public struct LayerSpec: Sendable, Equatable, Decodable {
     }
     self.kind = kind
     name = try c.decodeIfPresent(String.self, forKey: .name)
-    stride = try c.decodeIfPresent(Int.self, forKey: .stride)
-    padding = try c.decodeIfPresent(Int.self, forKey: .padding)
-    kernel = try c.decodeIfPresent(Int.self, forKey: .kernel)
+    stride = try c.decodeIntegerIfPresent(forKey: .stride)
+    padding = try c.decodeIntegerIfPresent(forKey: .padding)
+    kernel = try c.decodeIntegerIfPresent(forKey: .kernel)
     eps = try c.decodeIfPresent(Float.self, forKey: .eps)
   }
 }

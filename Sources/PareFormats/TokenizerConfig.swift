@@ -415,21 +415,8 @@ struct TokenizerFiles {
   func path(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
 
   /// The file's bytes; errors when it cannot be read or is implausibly large.
-  static func read(_ file: String) throws -> [UInt8] {
-    guard let handle = FileHandle(forReadingAtPath: file) else {
-      throw ModelError(file: file, "cannot be read")
-    }
-    defer { try? handle.close() }
-    do {
-      let size = try handle.seekToEnd()
-      guard size <= 1 << 30 else { throw ModelError(file: file, "is larger than 1 GiB") }
-      try handle.seek(toOffset: 0)
-      return Array(try handle.readToEnd() ?? Data())
-    } catch let error as ModelError {
-      throw error
-    } catch {
-      throw ModelError(file: file, "cannot be read (\(error.localizedDescription))")
-    }
+  static func read(_ file: String) throws(ModelError) -> [UInt8] {
+    do { return Array(try InputFile.contents(of: file)) } catch { throw ModelError(file: file, "cannot be read: \(error)") }
   }
 
   /// The parsed JSON object in `name`, or nil when the file does not exist.

@@ -38,9 +38,7 @@ public struct WeightStore: Sendable {
   public init(index path: String) throws(SafetensorsError) {
     func fail(_ reason: String) -> SafetensorsError { SafetensorsError(file: path, .badIndex(reason)) }
     let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw SafetensorsError(file: path, .unreadable(error.localizedDescription))
-    }
+    do { data = try InputFile.contents(of: path) } catch { throw SafetensorsError(file: path, .unreadable(error.reason)) }
     struct Index: Decodable { let weight_map: [String: String] }
     guard let index = try? JSONDecoder().decode(Index.self, from: data) else {
       throw fail("expected a JSON object with a \"weight_map\" of tensor name to shard file")

@@ -55,7 +55,7 @@ final class SensitivityLoader: Sendable {
         let table = try table(of: source.sweptBySearch, job)
         job.post(.table(table.restricted(to: source.mapCandidates)))
         let search = PlanSearch(table: table, weights: weights, evaluator: try evaluator(), compression: source.compression)
-        let budget = Int((Double(search.originalBytes) / ratio).rounded(.down))
+        let budget = search.budget(ratio: ratio)
         let total = source.searchOptions.evaluations
         job.post(.searchProgress(WorkProgress(completed: 0, total: total)))
         let outcome = try search.run(budget: budget, options: source.searchOptions, isCancelled: job.isCancelled) { done in

@@ -15,8 +15,9 @@ public struct DataReference: Sendable, Hashable, Codable {
   /// Reads and hashes the file of `data`; a limit (measuring only the first N `items` of it) is
   /// hashed with it, so a subset never shares results with the whole.
   public init(_ data: EvaluationData, items: String) throws {
-    guard var bytes = FileManager.default.contents(atPath: data.path) else {
-      throw ModelError(file: data.path, "cannot read the evaluation data")
+    var bytes: Data
+    do { bytes = try InputFile.contents(of: data.path, limit: .max) } catch {
+      throw ModelError(file: data.path, "cannot read the evaluation data: \(error)")
     }
     if let limit = data.limit { bytes.append(contentsOf: Array("\npare: first \(limit) \(items)".utf8)) }
     self.init(path: data.path, sha256: sha256Hex(of: bytes))

@@ -39,7 +39,7 @@ public struct ParetoFrontier: Sendable {
     var unreachable: [Double] = []
     for (i, ratio) in ratios.enumerated() {
       if isCancelled() { throw CancellationError() }
-      let budget = Int((Double(original) / ratio).rounded(.down))
+      let budget = search.budget(ratio: ratio)
       do {
         let outcome = try search.run(budget: budget, options: options, isCancelled: isCancelled)
         measured += [outcome.allocated, outcome.found]

@@ -49,6 +49,18 @@ public struct PlanSearch: Sendable {
   /// The model's size as stored, in bytes.
   public var originalBytes: Int { weights.entries.reduce(0) { $0 + $1.byteRange.count } }
 
+  /// Compression ratios a budget may be given as: at least 1 (a budget above the model's size
+  /// means nothing) and finite, so the budget is a whole number of bytes no larger than the model.
+  public static func isValidRatio(_ ratio: Double) -> Bool { ratio >= 1 && ratio.isFinite }
+
+  /// The budget for compressing the model `ratio` times: its size divided by `ratio`, rounded
+  /// down. `ratio` must pass `isValidRatio`; anything else gets the model's own size rather than
+  /// a conversion that traps.
+  public func budget(ratio: Double) -> Int {
+    guard Self.isValidRatio(ratio) else { return originalBytes }
+    return Int((Double(originalBytes) / ratio).rounded(.down))
+  }
+
   /// The cost the knapsack minimises for `cell`: the figure the metric's kind names as its
   /// search cost (a classifier's KL divergence), else the metric's loss.
   public func predictedLoss(_ cell: SensitivityCell) -> Double {

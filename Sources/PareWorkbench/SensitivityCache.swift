@@ -43,9 +43,10 @@ public struct SensitivityCache: Sendable {
   }
 
   /// The cached cells of `candidate` for `tensors`, in that order; nil when the file is missing,
-  /// unreadable, made for other weights, data or metric, or lacks one of the tensors.
+  /// unreadable or not a regular file (a FIFO would block), made for other weights, data or
+  /// metric, or lacks one of the tensors.
   public func load(_ candidate: Candidate, tensors: [String]) -> [SensitivityCell]? {
-    guard let data = FileManager.default.contents(atPath: path(of: candidate)),
+    guard let data = try? InputFile.contents(of: path(of: candidate)),
           let file = try? JSONDecoder().decode(File.self, from: data),
           file.format == Self.formatTag, file.modelSHA256 == modelSHA256, file.dataSHA256 == dataSHA256,
           file.metric == metric, file.candidate == candidate

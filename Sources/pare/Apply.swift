@@ -37,7 +37,8 @@ struct Apply: ParsableCommand {
     let canMeasure = evaluationData.isExplicit || (try? evaluationData.dataPath(for: opened.opened)) != nil
     let evaluation = canMeasure ? try opened.evaluate(evaluationData, comparing: true) : nil
     let written = try ModelExport.write(
-      opened.model, applied: opened.applied, metric: evaluation?.summary, to: output, packed: packed)
+      opened.model, applied: opened.applied, metric: evaluation?.summary, to: output, packed: packed,
+      otherInputs: [plan] + evaluationData.files)
 
     let applied = opened.applied
     var lines = [

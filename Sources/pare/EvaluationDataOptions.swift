@@ -40,6 +40,9 @@ struct EvaluationDataOptions: ParsableArguments {
   /// Whether the user named data explicitly (then it must work).
   var isExplicit: Bool { data != nil || text != nil }
 
+  /// The files the options name (inputs no output may overwrite).
+  var files: [String] { given.map(\.value) }
+
   /// Throws when an option given is not one `model`'s family takes.
   func check(fits model: OpenedModel) throws {
     if let sentences, sentences < 1 { throw ValidationError("--sentences must be at least 1") }

@@ -22,6 +22,7 @@ struct Forward: ParsableCommand {
 
   func run() throws {
     let planned = try PlannedModel(modelPath: model, planPath: plan)
+    try OutputPath.refuseOverwriting(planned.model.inputFiles + [input] + (plan.map { [$0] } ?? []), with: output)
     let family = try planned.family()
     var writer = SafetensorsWriter()
     try writer.add(type(of: family).forwardOutput, family.forward(input: input, replacements: planned.applied.replacements))

@@ -69,7 +69,9 @@ struct Search: ParsableCommand {
     guard [targetRatio != nil, targetBytes != nil, frontier].filter({ $0 }).count == 1 else {
       throw ValidationError("give exactly one of --target-ratio, --target-bytes and --frontier")
     }
-    if let targetRatio, !(targetRatio > 0 && targetRatio.isFinite) { throw ValidationError("--target-ratio must be above 0") }
+    if let targetRatio, !PlanSearch.isValidRatio(targetRatio) {
+      throw ValidationError("--target-ratio must be a finite number of at least 1 (original size / ratio), got \(targetRatio)")
+    }
     if let targetBytes, targetBytes < 1 { throw ValidationError("--target-bytes must be at least 1") }
     if svg != nil && !frontier { throw ValidationError("--svg needs --frontier") }
     guard evaluations >= 0 else { throw ValidationError("--evaluations must be at least 0") }
@@ -80,6 +82,7 @@ struct Search: ParsableCommand {
     let list = try Candidate.parseList(candidates)
     try Interrupt.run { isCancelled in
       let setup = try SweepSetup(modelPath: model, options: evaluationData)
+      try refuseOverwritingInputs(of: setup)
       let table = try setup.sensitivity(list, isCancelled: isCancelled).table
       let search = PlanSearch(table: table, weights: setup.model.weights, evaluator: setup.evaluator,
                               compression: setup.compression)
@@ -94,7 +97,7 @@ struct Search: ParsableCommand {
 
   private func runOne(_ search: PlanSearch, options: PlanSearch.Options, setup: SweepSetup,
                       isCancelled: @escaping @Sendable () -> Bool) throws {
-    let budget = targetBytes ?? Int((Double(search.originalBytes) / (targetRatio ?? 1)).rounded(.down))
+    let budget = targetBytes ?? search.budget(ratio: targetRatio ?? 1)
     var bar = ProgressBar(label: "search")
     let outcome: SearchOutcome
     do {
@@ -140,7 +143,7 @@ struct Search: ParsableCommand {
     if let output {
       try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
       for point in frontier.points {
-        let path = URL(fileURLWithPath: output).appendingPathComponent("\(SearchText.ratio(point.targetRatio))x.json").path
+        let path = frontierPlanPath(ratio: point.targetRatio, in: output)
         try write(point.searched, setup: setup, to: path)
         written.append(path)
       }
@@ -152,11 +155,26 @@ struct Search: ParsableCommand {
     }
   }
 
-  /// `--ratios` as numbers above 0.
+  /// Refuses, before the sweep, an --output or --svg that is one of the model's files or the data.
+  private func refuseOverwritingInputs(of setup: SweepSetup) throws {
+    let inputs = setup.model.inputFiles + [setup.data.path]
+    var outputs = [svg].compactMap { $0 }
+    if let output {
+      outputs += frontier ? try ladder().map { frontierPlanPath(ratio: $0, in: output) } : [output]
+    }
+    for path in outputs { try OutputPath.refuseOverwriting(inputs, with: path) }
+  }
+
+  /// Where --frontier --output DIR writes the plan for `ratio`.
+  private func frontierPlanPath(ratio: Double, in directory: String) -> String {
+    URL(fileURLWithPath: directory).appendingPathComponent("\(SearchText.ratio(ratio))x.json").path
+  }
+
+  /// `--ratios` as valid ratios (`PlanSearch.isValidRatio`).
   private func ladder() throws -> [Double] {
     let values = ratios.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0).isFinite }) else {
-      throw ValidationError("--ratios must be numbers above 0 separated by commas, e.g. 2,4,8,16,32")
+    guard !values.isEmpty, values.allSatisfy({ $0.map(PlanSearch.isValidRatio) ?? false }) else {
+      throw ValidationError("--ratios must be finite numbers of at least 1 separated by commas, e.g. 2,4,8,16,32")
     }
     return values.compactMap { $0 }
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PareCompression
+import PareFormats
 
 /// `pare unpack PACKED --output OUT`: a packed model back to its drop-in form.
 struct Unpack: ParsableCommand {
@@ -14,6 +15,7 @@ struct Unpack: ParsableCommand {
   var output: String
 
   func run() throws {
+    try OutputPath.refuseOverwriting([packed], with: output)
     try PackedModel.unpack(packed, to: output)
   }
 }

@@ -311,6 +311,27 @@ import Testing
     }
   }
 
+  /// A shape in `__metadata__` that the file's parts cannot hold is refused before anything its
+  /// size is allocated ([1e5, 1e5] would be 40 GB), for every scheme; one whose size in bits
+  /// overflows ([1e9, 1e9]) is a bad shape.
+  @Test func refusesAShapeTheFileCannotHold() throws {
+    try withScratchDirectory { directory in
+      let (_, _, _, packed) = try Self.export(in: directory)
+      let broken = directory + "/broken.safetensors"
+      for c in Self.cases where c.spec != nil {
+        for (shape, expected) in [([100_000, 100_000], nil), ([1_000_000_000, 1_000_000_000], "bad shape")] {
+          try Self.rewrite(packed, to: broken) { _, metadata in
+            var tensors = (try? JSONDecoder().decode([String: PackedTensorInfo].self, from: Data((metadata["tensors"] ?? "").utf8))) ?? [:]
+            tensors[c.name] = PackedTensorInfo(shape: shape, dtype: c.dtype, rank: tensors[c.name]?.rank)
+            metadata["tensors"] = (try? PackedModel.compactJSON(tensors)) ?? ""
+          }
+          let message = try #require(Self.unpackError(broken), "\(c.name) \(shape)")
+          #expect(message.hasPrefix("\(broken): tensor '\(c.name)': \(expected ?? "")"), "\(message)")
+        }
+      }
+    }
+  }
+
   @Test func refusesToPackAPartNamedLikeAnotherTensor() throws {
     try withScratchDirectory { directory in
       var writer = SafetensorsWriter()
@@ -388,7 +409,7 @@ import Testing
       #expect(throws: PackedModelError(file: file, "exists and is not a directory; pass a directory for --output")) {
         try ModelExport.write(model, applied: applied, metric: nil, to: file, packed: false)
       }
-      #expect(throws: PackedModelError(file: file, "is part of the input model; choose another --output directory")) {
+      #expect(throws: FileWriteError(path: file, reason: "is an input of this command (\(file)); choose another output")) {
         try ModelExport.write(model, applied: applied, metric: nil, to: directory, packed: true)
       }
       #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["model.safetensors"])

@@ -121,7 +121,19 @@ struct PlanCodingTests {
     (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"quantize": {"scheme": "int4", "bits": 4}}}}"#, ["fc.weight", "scheme", "int4"]),
     (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"quantize": {"bits": 4, "granularity": "row"}}}}"#, ["fc.weight", "granularity", "row"]),
     (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"prune": {"method": "random", "sparsity": 0.5}}}}"#, ["fc.weight", "method", "random"]),
-    (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"quantize": {"bits": "four"}}}}"#, ["fc.weight", "bits"]),
+    (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"quantize": {"bits": "four"}}}}"#, ["fc.weight", "bits", "expected Int"]),
+    // Numbers that are not integers or out of range, which Foundation calls "not valid JSON".
+    (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"quantize": {"bits": 2.5}}}}"#, ["fc.weight.quantize.bits", "2.5 is not an integer"]),
+    (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"quantize": {"bits": 9223372036854775808}}}}"#,
+     ["fc.weight.quantize.bits", "out of range"]),
+    (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"prune": {"sparsity": NaN}}}}"#,
+     ["at tensors.fc.weight.prune.sparsity: invalid JSON value 'NaN'"]),
+    (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"lowrank": {"energy": 1e400}}}}"#, ["energy", "'1e400'"]),
+    // Duplicate keys: decoders keep one silently (Foundation the first, Python the last).
+    (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {"quantize": {"bits": 4, "bits": 8}}}}"#,
+     [#"key "bits" appears twice in tensors.fc.weight.quantize"#]),
+    (#"{"format": "pare-plan/1", "tensors": {"fc.weight": {}, "fc.weight": {"quantize": {"bits": 8}}}}"#,
+     [#"key "fc.weight" appears twice in tensors"#]),
   ]
 
   @Test(arguments: badValues)

@@ -58,6 +58,25 @@ struct BertConfigTests {
     }
   }
 
+  /// A million declared layers cost nothing: the walk stops at the first layer the weights lack.
+  @Test func layerCountBeyondTheWeightsIsRefusedAtTheFirstMissingLayer() throws {
+    try withTinyCopy { copy in
+      try copy.editJSON("config.json") { $0["num_hidden_layers"] = 1_000_000 }
+      let message = try openingError(copy, file: "config.json")
+      #expect(message.hasPrefix("tensor 'encoder.layer.2.attention.self.query.weight' [32, 32] is missing"), "\(message)")
+    }
+  }
+
+  /// tokenizer.json as a FIFO with no writer: refused at once, not waited on.
+  @Test func tokenizerThatIsNotARegularFileIsRefused() throws {
+    try withTinyCopy { copy in
+      try FileManager.default.removeItem(atPath: copy.file("tokenizer.json"))
+      #expect(mkfifo(copy.file("tokenizer.json"), 0o600) == 0)
+      let error = try #require(throws: ModelError.self) { try WordPieceTokenizer(modelDirectory: copy.path) }
+      #expect(error == ModelError(file: copy.file("tokenizer.json"), "cannot be read: not a regular file"))
+    }
+  }
+
   @Test func wrongShapeIsNamedWithTheExpectedOne() throws {
     try withTinyCopy { copy in
       try copy.editWeights { $0["encoder.layer.0.intermediate.dense.weight"] = Tensor(zeros: [63, 32]) }

@@ -1,6 +1,8 @@
+import Foundation
 import PareCore
-import PareEngine
+@testable import PareEngine
 import PareFormats
+import PareTestSupport
 import Testing
 
 @Suite struct EmbeddingMetricsTests {
@@ -31,6 +33,51 @@ import Testing
     let changed = try Tensor(shape: [3, 2], scalars: [1, 0, 0.6, 0.8, 0.99, 0.1])
     let m = EmbeddingMetrics(embeddings: changed, baseline: baseline)
     #expect(m.neighbourAgreement == 0)
+  }
+
+  /// Unit rows in general position (seeded), `rows` × `width`.
+  private func unitRows(rows: Int, width: Int, seed: UInt64) -> [Float] {
+    var generator = SeededGenerator(seed: seed)
+    var values = (0..<(rows * width)).map { _ in Float.random(in: -1...1, using: &generator) }
+    for row in 0..<rows {
+      let norm = (0..<width).reduce(Float(0)) { $0 + values[row * width + $1] * values[row * width + $1] }.squareRoot()
+      for j in 0..<width { values[row * width + j] /= norm }
+    }
+    return values
+  }
+
+  @Test(arguments: [1, 3, 7, 50])
+  func neighboursInBlocksEqualTheWholeMatrixAtOnce(blockRows: Int) {
+    let unit = unitRows(rows: 50, width: 5, seed: 7)
+    let whole = EmbeddingMetrics.nearestNeighbours(unit, rows: 50, width: 5, blockRows: 50)
+    #expect(EmbeddingMetrics.nearestNeighbours(unit, rows: 50, width: 5, blockRows: blockRows) == whole)
+    // The whole matrix's answer, by a naive loop (in Double: the points are far from ties).
+    func dot(_ i: Int, _ j: Int) -> Double {
+      var sum = 0.0
+      for k in 0..<5 { sum += Double(unit[i * 5 + k]) * Double(unit[j * 5 + k]) }
+      return sum
+    }
+    let naive: [Int] = (0..<50).map { i in
+      var best = -1
+      for j in 0..<50 where j != i && (best < 0 || dot(i, j) > dot(i, best)) { best = j }
+      return best
+    }
+    #expect(whole == naive)
+  }
+
+  /// 16,000 sentences: all pairs at once would take 1 GB; in blocks, 66 MB.
+  @Test func neighbourMemoryIsBoundedByTheBlock() throws {
+    let rows = 16_000, width = 4
+    let embeddings = try Tensor(shape: [rows, width], scalars: unitRows(rows: rows, width: width, seed: 3))
+    func peakResidentBytes() -> Int {
+      var usage = rusage()
+      getrusage(RUSAGE_SELF.rawValue, &usage)
+      return usage.ru_maxrss * 1024
+    }
+    let before = peakResidentBytes()
+    let metrics = EmbeddingMetrics(embeddings: embeddings, baseline: embeddings)
+    #expect(metrics.neighbourAgreement == 1)
+    #expect(peakResidentBytes() - before < 400_000_000)
   }
 
   @Test func spearmanMatchesScipyWithTies() {

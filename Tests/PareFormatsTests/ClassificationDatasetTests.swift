@@ -77,7 +77,44 @@ private func writeDataset(
   @Test func negativeLabels() throws {
     try withTemporaryDirectory { dir in
       let path = try writeDataset(in: dir, labels: [0, -1, 1], labelType: .i8)
-      #expect(throws: ModelError(file: path, "'labels' has negative class ids")) { try ClassificationDataset(path: path) }
+      #expect(throws: ModelError(file: path, "'labels' holds -1 at index 1, which is not a class id")) {
+        try ClassificationDataset(path: path)
+      }
+    }
+  }
+
+  /// Ids beyond Int (U64) or near it (I64) are read exactly and refused by the range check,
+  /// not trapped on a Float-to-Int conversion.
+  @Test(arguments: [("U64", UInt64.max, "18446744073709551615"), ("U64", UInt64(1) << 63, "9223372036854775808"),
+                    ("I64", UInt64(bitPattern: Int64.min), "-9223372036854775808")])
+  func labelsBeyondAnyClassCount(dtype: String, stored: UInt64, shown: String) throws {
+    try withTemporaryDirectory { dir in
+      var writer = SafetensorsWriter()
+      try writer.add("images", Tensor(shape: [1, 1], scalars: [0]), as: .u8)
+      var bytes = [UInt8]()
+      withUnsafeBytes(of: stored.littleEndian) { bytes = Array($0) }
+      try writer.add("labels", dtype: DType(rawValue: dtype)!, shape: [1], bytes: bytes)
+      let path = dir.path("data.safetensors")
+      try writer.write(to: path)
+      #expect(throws: ModelError(file: path, "'labels' holds \(shown) at index 0, which is not a class id")) {
+        try ClassificationDataset(path: path)
+      }
+    }
+  }
+
+  @Test func largeLabelsAreExact() throws {
+    try withTemporaryDirectory { dir in
+      var writer = SafetensorsWriter()
+      try writer.add("images", Tensor(shape: [1, 1], scalars: [0]), as: .u8)
+      let id: Int64 = (1 << 40) + 1  // not a Float32
+      try writer.add("labels", dtype: .i64, shape: [1], bytes: withUnsafeBytes(of: id.littleEndian) { Array($0) })
+      let path = dir.path("data.safetensors")
+      try writer.write(to: path)
+      let data = try ClassificationDataset(path: path)
+      #expect(data.labels == [Int(id)])
+      #expect(throws: ModelError(file: path, "label \(id) is out of range for a model with 10 classes")) {
+        try data.check(inputShape: [1], classes: 10)
+      }
     }
   }
 

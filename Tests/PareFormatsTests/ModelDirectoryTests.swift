@@ -93,6 +93,38 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
     }
   }
 
+  /// Declared extents whose sizes would overflow (or could never be evaluated) are refused
+  /// naming the key or the layer, before anything is computed or allocated from them.
+  @Test(arguments: [
+    ([#""input_shape": [2, 2]"#: #""input_shape": [4294967296, 4294967296, 4294967296]"#], "input_shape [4294967296"),
+    ([#""input_shape": [2, 2]"#: #""input_shape": [1, 2, 2]"#,
+      #"{"type": "flatten"}, {"type": "linear", "name": "fc1"}"#: #"{"type": "conv2d", "name": "c", "padding": 1073741825}"#],
+     "padding between 0 and"),
+  ])
+  func declaredExtentsAreBounded(_ replacements: [String: String], _ message: String) throws {
+    try withTemporaryDirectory { dir in
+      let config = replacements.reduce(tinyConfig) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+      let model = try writeModel(in: dir, config: config, weights: tinyWeights.merging(["c.weight": [1, 1, 1, 1]]) { $1 })
+      let error = try #require(throws: ModelError.self) { try OpenedModel(path: model) }
+      #expect(error.file == dir.path("model/config.json"))
+      #expect(error.message.contains(message), "\(error)")
+    }
+  }
+
+  /// A FIFO (no writer: `open` would wait forever) or a directory in place of an input file is
+  /// refused at once as "not a regular file".
+  @Test(arguments: ["model/config.json", "model/model.safetensors"])
+  func nonRegularInputsAreRefused(_ replaced: String) throws {
+    try withTemporaryDirectory { dir in
+      let model = try writeModel(in: dir)
+      try FileManager.default.removeItem(atPath: dir.path(replaced))
+      #expect(mkfifo(dir.path(replaced), 0o600) == 0)
+      let error = try #require(throws: (any Error).self) { try OpenedModel(path: model) }
+      #expect("\(error)".hasPrefix(dir.path(replaced)), "\(error)")
+      #expect("\(error)".contains("not a regular file"), "\(error)")
+    }
+  }
+
   @Test func unknownLayerType() throws {
     try withTemporaryDirectory { dir in
       let config = tinyConfig.replacingOccurrences(of: #"{"type": "relu"}"#, with: #"{"type": "conv3d"}"#)
@@ -115,7 +147,9 @@ private func writeWeights(_ shapes: [String: [Int]], to path: String) throws {
   @Test(arguments: [
     ("{}", #"has no "model_type""#),
     (#"{"model_type": 3}"#, "model_type"),
-    ("not json", "not a JSON object"),
+    ("not json", "invalid JSON value 'not'"),
+    (#"{"model_type": "sequential", "model_type": "bert"}"#, #"key "model_type" appears twice"#),
+    (#"{"model_type": "sequential", "layers": [{"type": "linear", "stride": NaN}]}"#, "at layers[0].stride: invalid JSON value 'NaN'"),
   ])
   func configWithoutAModelType(_ config: String, _ message: String) throws {
     try withTemporaryDirectory { dir in

@@ -34,7 +34,7 @@ private let framingCases: [MalformedFile] = [
     RawSafetensors.image(header: "{}", headerLength: 100_000_001), .headerTooLarge(100_000_001)),
   MalformedFile(
     "header length UInt64.max",
-    RawSafetensors.image(header: "{}", headerLength: .max), .headerTooLarge(Int.max)),
+    RawSafetensors.image(header: "{}", headerLength: .max), .headerTooLarge(.max)),
   MalformedFile(
     "header length beyond the file",
     RawSafetensors.image(header: "{}", headerLength: 50), .headerBeyondFile(headerLength: 50, fileSize: 10)),

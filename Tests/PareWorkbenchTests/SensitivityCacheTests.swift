@@ -47,6 +47,16 @@ struct SensitivityCacheTests {
     }
   }
 
+  /// A FIFO in place of a cache file (no writer: reading would block forever) is a miss.
+  @Test func aCacheFileThatIsNotARegularFileIsAMiss() throws {
+    let scratch = ScratchDirectory()
+    let cache = SensitivityCache(modelSHA256: "aaaa", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment)
+    try cache.save(candidates[0], cells: [cell("w", candidates[0], value: 0.5)])
+    try FileManager.default.removeItem(atPath: cache.path(of: candidates[0]))
+    #expect(mkfifo(cache.path(of: candidates[0]), 0o600) == 0)
+    #expect(cache.load(candidates[0], tensors: ["w"]) == nil)
+  }
+
   @Test func theCacheFolderFollowsTheEnvironment() {
     #expect(SensitivityCache.root(environment: ["PARE_CACHE_DIR": "/x", "XDG_CACHE_HOME": "/y", "HOME": "/h"]) == "/x")
     #expect(SensitivityCache.root(environment: ["XDG_CACHE_HOME": "/y", "HOME": "/h"]) == "/y/pare")
