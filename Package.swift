@@ -36,10 +36,12 @@ let package = Package(
 
     // MARK: - C helpers
     .target(name: "CCPUFeatures"),
+    // xerbla_ and LAPACKE_xerbla: LAPACK's argument diagnostics recorded, never printed.
+    .target(name: "CLAPACKDiagnostics"),
 
     // MARK: - Library modules (dependencies point left: Core <- Formats <- Engine <- Compression)
     .target(
-      name: "PareCore", dependencies: ["CBLAS", "CCPUFeatures"],
+      name: "PareCore", dependencies: ["CBLAS", "CCPUFeatures", "CLAPACKDiagnostics"],
       linkerSettings: linksBLASStatically ? [] : [.linkedLibrary("lapacke")]),
     .target(name: "PareFormats", dependencies: ["PareCore", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "PareEngine", dependencies: ["PareCore", "PareFormats"]),

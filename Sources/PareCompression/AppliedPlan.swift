@@ -26,7 +26,11 @@ public struct AppliedPlan: Sendable {
         throw PlanError(file: "plan", "tensor '\(name)' is not in the model")
       }
       let make = { try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec) }
-      compressed[name] = try cache.map { try $0.tensor(name, spec: spec, make: make) } ?? make()
+      do {
+        compressed[name] = try cache.map { try $0.tensor(name, spec: spec, make: make) } ?? make()
+      } catch let error as TensorError {  // the arithmetic knows no file or tensor: name them
+        throw ModelError(file: weights.path(of: name) ?? "weights", "tensor '\(name)': \(error)")
+      }
     }
     var original = 0, total = 0, entropy = 0.0
     for entry in weights.entries {

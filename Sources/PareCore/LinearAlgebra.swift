@@ -87,10 +87,16 @@ public enum LinearAlgebra {
     var s = [Float](repeating: 0, count: k)
     var u = [Float](repeating: 0, count: vectors ? m * k : 1)
     var vt = [Float](repeating: 0, count: vectors ? k * n : 1)
-    let info = BLASThreads.shared.call { LAPACKE_sgesdd(
-      LAPACK_ROW_MAJOR, vectors ? CChar(UInt8(ascii: "S")) : CChar(UInt8(ascii: "N")),
-      Int32(m), Int32(n), &a, Int32(n), &s,
-      &u, Int32(k), &vt, Int32(n)) }  // LAPACKE checks ldu, ldvt even without vectors
+    // LAPACK turns an infinite entry into NaNs, sometimes with info 0 (and LAPACKE refuses NaN
+    // as "argument 5"): name the cause instead.
+    let nonFinite = a.count(where: { !$0.isFinite })
+    guard nonFinite == 0 else { throw TensorError.nonFiniteEntries(routine: "sgesdd", count: nonFinite) }
+    let info = try BLASThreads.shared.call { () throws(TensorError) in
+      try LAPACKDiagnostic.checking("sgesdd") { LAPACKE_sgesdd(
+        LAPACK_ROW_MAJOR, vectors ? CChar(UInt8(ascii: "S")) : CChar(UInt8(ascii: "N")),
+        Int32(m), Int32(n), &a, Int32(n), &s,
+        &u, Int32(k), &vt, Int32(n)) }  // LAPACKE checks ldu, ldvt even without vectors
+    }
     guard info == 0 else { throw TensorError.lapackFailure(routine: "sgesdd", info: info) }
     guard vectors else {
       return SingularValueDecomposition(u: Tensor(zeros: [m, 0]), singularValues: s, vt: Tensor(zeros: [0, n]))

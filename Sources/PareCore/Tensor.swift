@@ -69,11 +69,14 @@ public struct Tensor: Sendable, Equatable {
   public static func elementCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 }
 
-/// A tensor operation was given operands of the wrong shape.
+/// A tensor operation refused its operands (wrong shapes, values LAPACK cannot take).
 public enum TensorError: Error, Equatable, CustomStringConvertible {
   case shapeMismatch(shape: [Int], count: Int)
   case incompatibleShapes(operation: String, [Int], [Int])
   case lapackFailure(routine: String, info: Int32)
+  /// LAPACK's routine `rejecting` (called by `routine`) refused its argument number `argument`.
+  case lapackRejected(routine: String, rejecting: String, argument: Int32)
+  case nonFiniteEntries(routine: String, count: Int)
 
   public var description: String {
     switch self {
@@ -82,7 +85,11 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
     case let .incompatibleShapes(operation, a, b):
       "\(operation): incompatible shapes \(a) and \(b)"
     case let .lapackFailure(routine, info):
-      "LAPACK \(routine) failed (info \(info)): the matrix has NaN or infinite entries, or the SVD did not converge"
+      "LAPACK \(routine) failed (info \(info)): the SVD did not converge"
+    case let .lapackRejected(routine, rejecting, argument):
+      "LAPACK \(routine) failed: \(rejecting) refused its argument \(argument)"
+    case let .nonFiniteEntries(routine, count):
+      "LAPACK \(routine) cannot take this matrix: \(count) of its entries are NaN or infinite"
     }
   }
 }
