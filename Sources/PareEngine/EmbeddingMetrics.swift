@@ -12,8 +12,10 @@ public struct EmbeddingMetrics: Sendable, Equatable {
   /// baseline embeddings; nil for fewer than two sentences.
   public let neighbourAgreement: Double?
   /// Spearman rank correlation between cos(first, second) and the gold scores of `pairs`;
-  /// nil without pairs.
+  /// nil without pairs, or when it is undefined (see `spearman(_:_:)`).
   public let spearman: Double?
+  /// Number of scored pairs compared.
+  public let pairCount: Int
   /// Number of sentences compared.
   public let count: Int
 
@@ -38,6 +40,7 @@ public struct EmbeddingMetrics: Sendable, Equatable {
     } else {
       neighbourAgreement = nil
     }
+    pairCount = pairs.count
     if pairs.isEmpty {
       spearman = nil
     } else {
@@ -50,8 +53,9 @@ public struct EmbeddingMetrics: Sendable, Equatable {
   }
 
   /// Spearman's rho: the Pearson correlation of the two lists' ranks, ties sharing their mean
-  /// rank (as scipy.stats.spearmanr). 0 when either list is constant.
-  public static func spearman(_ x: [Double], _ y: [Double]) -> Double {
+  /// rank (as scipy.stats.spearmanr). Nil when either list is constant (one pair included): the
+  /// correlation is then undefined (scipy gives NaN), and 0 would read as "no correlation".
+  public static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
     let rx = ranks(x), ry = ranks(y)
     let n = Double(x.count)
     let mx = rx.reduce(0, +) / n, my = ry.reduce(0, +) / n
@@ -61,7 +65,7 @@ public struct EmbeddingMetrics: Sendable, Equatable {
       sxx += (a - mx) * (a - mx)
       syy += (b - my) * (b - my)
     }
-    return sxx == 0 || syy == 0 ? 0 : sxy / (sxx * syy).squareRoot()
+    return sxx == 0 || syy == 0 ? nil : sxy / (sxx * syy).squareRoot()
   }
 
   /// 1-based ranks, ties given the mean of the ranks they span.

@@ -15,7 +15,8 @@ public struct EvaluationReport: Encodable, Sendable {
       var container = encoder.singleValueContainer()
       switch self {
       case let .text(text): try container.encode(text)
-      case let .number(number): try container.encode(number)
+      case let .number(number):
+        if number.isFinite { try container.encode(number) } else { try container.encodeNil() }  // JSON has no NaN
       case let .count(count): try container.encode(count)
       }
     }

@@ -81,7 +81,8 @@ public struct SecondaryValue: Sendable, Equatable {
   public let key: String
   /// The short label the explorer's header shows it with ("agree", "KL"); nil: not in the header.
   public let label: String?
-  /// The figure.
+  /// The figure; NaN when it is undefined (Spearman's rho of constant scores): shown as
+  /// "undefined", and null in `--json`.
   public let value: Double
   /// How it is written.
   public let style: Style

@@ -49,8 +49,9 @@ public struct SentenceEncoder: ModelFamily {
                                       isComparison: true))
     }
     secondary.append(SecondaryValue(key: "worst_cosine", label: nil, value: m.worstCosine, style: .significant, isComparison: true))
-    if let spearman = m.spearman {
-      secondary.append(SecondaryValue(key: "spearman", label: nil, value: spearman, style: .significant, isComparison: false))
+    if m.pairCount > 0 {
+      secondary.append(SecondaryValue(key: "spearman", label: nil, value: m.spearman ?? .nan, style: .significant,
+                                      isComparison: false))
     }
     return Measurement(value: m.fidelity, samples: m.count, secondary: secondary)
   }
@@ -69,7 +70,8 @@ public struct SentenceEncoder: ModelFamily {
       lines.append(String(format: "agreement %.4f nearest neighbour unchanged", agreement))
     }
     if let spearman = metric.secondary("spearman"), let original = baseline.secondary("spearman") {
-      lines.append(String(format: "spearman  %.4f with the gold scores (original %.4f)", spearman, original))
+      let shown = { (rho: Double) in rho.isNaN ? "undefined" : String(format: "%.4f", rho) }
+      lines.append("spearman  \(shown(spearman)) with the gold scores (original \(shown(original)))")
     }
     return lines
   }

@@ -80,11 +80,19 @@ import Testing
     #expect(peakResidentBytes() - before < 400_000_000)
   }
 
-  @Test func spearmanMatchesScipyWithTies() {
+  @Test func spearmanMatchesScipyWithTies() throws {
     // scipy.stats.spearmanr([1,2,3,4,5], [5,6,7,8,7]).correlation = 0.8207826816681234
-    #expect(abs(EmbeddingMetrics.spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) - 0.8207826816681234) < 1e-12)
+    #expect(abs(try #require(EmbeddingMetrics.spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7])) - 0.8207826816681234) < 1e-12)
     #expect(EmbeddingMetrics.spearman([1, 2, 3], [30, 20, 10]) == -1)
-    #expect(EmbeddingMetrics.spearman([1, 1, 1], [1, 2, 3]) == 0)
+  }
+
+  /// scipy.stats.spearmanr gives NaN for these: one pair, or scores that are all equal.
+  @Test func spearmanIsUndefinedForOnePairOrConstantScores() throws {
+    #expect(EmbeddingMetrics.spearman([1, 1, 1], [1, 2, 3]) == nil)
+    #expect(EmbeddingMetrics.spearman([0.3], [2]) == nil)
+    let e = try Tensor(shape: [2, 2], scalars: [1, 0, 0.6, 0.8])
+    let m = EmbeddingMetrics(embeddings: e, baseline: e, pairs: [SentenceDataset.Pair(first: 0, second: 1, gold: 4)])
+    #expect(m.spearman == nil && m.pairCount == 1)
   }
 
   @Test func pairsAreScoredByTheCosineOfTheirEmbeddings() throws {
