@@ -40,7 +40,7 @@ private let cursesIsOpen = Atomic<Bool>(false)
 /// standard error is held in a temporary file and shown after the terminal is restored.
 ///
 /// The terminal is also restored when the process ends another way: on SIGINT (Ctrl-C),
-/// SIGTERM, SIGHUP, a crash or `exit()` (see `EmergencyRestore`). Ctrl-C therefore quits at once,
+/// SIGTERM, SIGHUP, SIGUSR1, SIGPIPE, a crash or `exit()` (see `EmergencyRestore`). Ctrl-C therefore quits at once,
 /// without the explorer's "unsaved changes" question; the process dies of the signal.
 /// SIGTSTP (Ctrl-Z) is left to ncurses, which restores the terminal before the process stops
 /// and redraws the screen when it continues; SIGWINCH too, which becomes `KeyEvent.resize`.

@@ -6,7 +6,8 @@ import Synchronization
 /// signal, a crash or `exit()`. Also keeps standard error off the screen while curses is on.
 ///
 /// Signals:
-/// - SIGINT (Ctrl-C), SIGTERM and SIGHUP, where their disposition is the default, and the
+/// - SIGINT (Ctrl-C), SIGTERM, SIGHUP, SIGUSR1 and SIGPIPE (a closed pipe the explorer writes
+///   to), where their disposition is the default, and the
 ///   crash signals (SIGQUIT from Ctrl-\, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP)
 ///   unless ignored, get a handler that calls `endwin()`, runs the handler it replaced and
 ///   raises the signal again with its default action. So the process still dies of the signal
@@ -15,8 +16,8 @@ import Synchronization
 ///   terminal.
 /// - `endwin` is not async-signal-safe; this is the trade ncurses' own handler and htop make
 ///   (a terminal left in curses mode is worse than the small risk of interrupting a screen
-///   update), and it works even when the event loop is busy. A SIGINT, SIGTERM or SIGHUP
-///   handler the program installed before opening is left alone: its owner decides.
+///   update), and it works even when the event loop is busy. A handler for a terminating
+///   signal that the program installed before opening is left alone: its owner decides.
 ///
 /// Standard error: while curses is on, file descriptor 2 points at an unlinked temporary file
 /// (as htop's `redirectStderr` does), and what was written there is copied to the real
@@ -25,7 +26,8 @@ import Synchronization
 /// instead of being drawn over it and lost with the alternate screen.
 enum EmergencyRestore {
   /// Signals that end the process by default, handled where their disposition is the default.
-  static let terminatingSignals = [SIGINT, SIGTERM, SIGHUP]
+  /// (SIGKILL and SIGSTOP cannot be handled: after `kill -9` only `reset` restores the terminal.)
+  static let terminatingSignals = [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGPIPE]
   /// Signals that mean a crash, handled unless ignored (the Swift runtime's backtracer
   /// usually holds them).
   static let crashSignals = [SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP]
