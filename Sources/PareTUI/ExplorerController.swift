@@ -48,7 +48,9 @@ public final class ExplorerController {
     state.noMeasurementReason = noMeasurementReason
     sensitivityLoader = state.canEvaluate ? sensitivity.map { SensitivityLoader(weights: model.weights, source: $0) } : nil
     if sensitivityLoader != nil { state.sensitivity = .notComputed }
-    if let saved = store?.load(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,
+    let saved = Result { try store?.load() }
+    if case let .failure(problem) = saved { state.show("\(problem)", isError: true) }
+    if let saved = try? saved.get(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,
        (try? saved.validate(against: model.weights, file: "session")) != nil {
       state.overlay = .confirm(.restoreSession(tensors: saved.tensors.count))
     }
@@ -137,7 +139,7 @@ public final class ExplorerController {
         try session.apply(Plan(model: session.plan.model, tensors: tensors))
         planChanged()
       case let .restoreSession(yes):
-        if yes, let saved = store?.load() {
+        if yes, let saved = try store?.load() {
           try session.apply(Plan(model: session.plan.model, tensors: saved.tensors))
           planChanged()
           state.show("restored \(saved.tensors.count) tensor specs (u undoes)")
@@ -150,7 +152,7 @@ public final class ExplorerController {
   }
 
   private func planChanged() {
-    try? store?.save(session.plan)
+    if let problem = store?.save(session.plan) { state.show(problem, isError: true) }
     refresh()
   }
 

@@ -58,7 +58,7 @@ public struct SensitivityCache: Sendable {
 
   /// Writes `candidate`'s cells atomically, creating the folder when missing.
   public func save(_ candidate: Candidate, cells: [SensitivityCell]) throws {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try OutputFolder.create(directory)
     let file = File(format: Self.formatTag, modelSHA256: modelSHA256, dataSHA256: dataSHA256, metric: metric,
                     candidate: candidate, cells: cells)
     let encoder = JSONEncoder()

@@ -100,12 +100,39 @@ struct ExplorerControllerTests {
     let (first, _) = try explorer(store: store)
     first.handle(.key(.down))
     first.handle(.key(.character("b")))
-    #expect(store.load()?.tensors["fc1.weight"]?.quantize?.bits == 8)
+    #expect(try store.load()?.tensors["fc1.weight"]?.quantize?.bits == 8)
 
     let (second, _) = try explorer(store: store)
     #expect(second.state.overlay == .confirm(.restoreSession(tensors: 1)))
     second.handle(.key(.character("y")))
     #expect(second.state.plan.tensors["fc1.weight"]?.quantize?.bits == 8)
+  }
+
+  /// The state folder is a file: the first failed save is a message naming it, later ones are
+  /// silent (the same failure after every key would hide every other message).
+  @Test func aSessionThatCannotBeSavedIsToldOnce() throws {
+    let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("pare-state-\(UUID().uuidString)")
+    try Data().write(to: blocker)
+    defer { try? FileManager.default.removeItem(at: blocker) }
+    let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
+    let store = SessionStore(model: model, weightsSHA256: model.weights.sha256(), environment: ["XDG_STATE_HOME": blocker.path])
+    let (controller, _) = try explorer(store: store)
+    controller.handle(.key(.character("b")))
+    let message = try #require(controller.state.message)
+    #expect(message.isError && message.text.contains(blocker.path) && message.text.contains("session not saved"))
+    #expect(store.save(controller.state.plan) == nil)
+  }
+
+  @Test func aCorruptSessionFileIsAMessage() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pare-state-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
+    let store = SessionStore(model: model, weightsSHA256: model.weights.sha256(), environment: ["XDG_STATE_HOME": folder.path])
+    try OutputFolder.create(URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
+    try Data("{\"tensors\": ".utf8).write(to: URL(fileURLWithPath: store.path))
+    let (controller, _) = try explorer(store: store)
+    let message = try #require(controller.state.message)
+    #expect(message.isError && message.text.hasPrefix(store.path + ": session not restored"))
   }
 
   @Test func anExportFailureIsAMessageAndTheSessionGoesOn() throws {
