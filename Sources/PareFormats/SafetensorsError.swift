@@ -29,6 +29,8 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
     case gap(from: Int, to: Int)
     case coverageMismatch(covered: Int, dataLength: Int)
     case duplicateName
+    /// The tensor is also in another shard of the checkpoint (that shard's path).
+    case inTwoShards(other: String)
     /// A key given twice inside a tensor's entry or `__metadata__`.
     case duplicateKey(String)
     case notFound
@@ -68,6 +70,7 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
     case let .coverageMismatch(covered, length):
       "tensors cover \(covered) bytes but the data buffer holds \(length)"
     case .duplicateName: "name appears more than once in the header"
+    case let .inTwoShards(other): "also in shard \(other): a tensor may be in one shard only"
     case let .duplicateKey(key): "key \"\(key)\" appears twice in its entry"
     case .notFound: "no such tensor"
     case let .badIndex(reason): "bad sharded-checkpoint index: \(reason)"

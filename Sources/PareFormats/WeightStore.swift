@@ -18,7 +18,9 @@ public struct WeightStore: Sendable {
     var location: [String: (file: Int, entry: Int)] = [:]
     for (f, file) in files.enumerated() {
       for (e, entry) in file.header.entries.enumerated() {
-        if location[entry.name] != nil { throw SafetensorsError(file: file.path, tensor: entry.name, .duplicateName) }
+        if let first = location[entry.name] {
+          throw SafetensorsError(file: file.path, tensor: entry.name, .inTwoShards(other: files[first.file].path))
+        }
         location[entry.name] = (f, e)
         entries.append(entry)
       }

@@ -75,9 +75,9 @@ private struct ShardedCheckpoint {
     try withTemporaryDirectory { dir in
       let index = try checkpoint.write(in: dir)
       let error = try #require(throws: SafetensorsError.self) { try WeightStore(index: index) }
-      let second = dir.path("model-00002-of-00002.safetensors")
-      #expect(error == SafetensorsError(file: second, tensor: "a.weight", .duplicateName))
-      #expect(error.description.hasPrefix("\(second): tensor 'a.weight'"))
+      let first = dir.path("model-00001-of-00002.safetensors"), second = dir.path("model-00002-of-00002.safetensors")
+      #expect(error == SafetensorsError(file: second, tensor: "a.weight", .inTwoShards(other: first)))
+      #expect(error.description.hasPrefix("\(second): tensor 'a.weight'") && error.description.contains(first))
     }
   }
 
