@@ -39,9 +39,12 @@ public struct SensitivityAnalysis: Sendable {
 
   /// Measures every cell not already in the cache and returns the whole table. Throws
   /// `CancellationError` when `isCancelled` says so (the cache keeps only finished candidates).
+  /// A candidate the cache cannot keep (a full disk) goes to `cacheFailed`, which may throw or
+  /// warn and let the sweep go on: its measurements stand without the cache. After a failure
+  /// nothing more is saved.
   public func run(
     candidates: [Candidate], progress: (SensitivityProgress) -> Void = { _ in },
-    isCancelled: @escaping @Sendable () -> Bool = { false }
+    isCancelled: @escaping @Sendable () -> Bool = { false }, cacheFailed: (any Error) throws -> Void = { throw $0 }
   ) throws -> SensitivityTable {
     let tensors = Self.compressibleTensors(in: weights)
     let names = tensors.map(\.name)
@@ -53,6 +56,7 @@ public struct SensitivityAnalysis: Sendable {
     }
     let order = measurementOrder(tensors)
     var done = 0
+    var caching = cache
     for candidate in missing {
       var measured: [SensitivityCell] = []
       for tensor in order {
@@ -62,7 +66,12 @@ public struct SensitivityAnalysis: Sendable {
         progress(SensitivityProgress(completed: done, total: missing.count * order.count,
                                      tensor: tensor.name, candidate: candidate))
       }
-      try cache?.save(candidate, cells: measured)
+      do {
+        try caching?.save(candidate, cells: measured)
+      } catch {
+        caching = nil
+        try cacheFailed(error)
+      }
       cells += measured
     }
     return SensitivityTable(metric: reference.kind, baseline: reference.baseline, tensors: tensors,

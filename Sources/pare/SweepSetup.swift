@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PareCompression
 import PareFormats
 import PareWorkbench
@@ -42,10 +43,14 @@ struct SweepSetup {
     var bar = ProgressBar(label: "sensitivity")
     defer { bar.finish() }
     var measured = 0
+    var cacheProblem: (any Error)?
     let table = try analysis.run(candidates: candidates, progress: { step in
       measured = step.completed
       bar.update(step.completed, of: step.total, detail: "\(step.tensor) \(step.candidate)")
-    }, isCancelled: isCancelled)
+    }, isCancelled: isCancelled, cacheFailed: { cacheProblem = $0 })
+    // After the bar, and without failing: the measurements are done and printed all the same.
+    bar.finish()
+    if let cacheProblem { FileHandle.standardError.write(Data("warning: results not cached: \(cacheProblem)\n".utf8)) }
     return (table, measured, cache)
   }
 }

@@ -87,6 +87,22 @@ struct SensitivityAnalysisTests {
     _ = model
   }
 
+  /// A cache that cannot be written (its folder is a file here; a full disk alike) is reported
+  /// once and the finished measurements are returned all the same.
+  @Test func aCacheThatCannotBeWrittenDoesNotLoseTheSweep() throws {
+    let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("pare-cache-\(UUID().uuidString)").path
+    try Data().write(to: URL(fileURLWithPath: blocker))
+    defer { try? FileManager.default.removeItem(atPath: blocker) }
+    let (model, _, _) = try analysis()
+    let cache = SensitivityCache(modelSHA256: model.weights.sha256(), dataSHA256: "data", metric: "accuracy",
+                                 environment: ["PARE_CACHE_DIR": blocker])
+    let (_, _, sweep) = try analysis(cache: cache)
+    var problems: [String] = []
+    let table = try sweep.run(candidates: candidates, cacheFailed: { problems.append("\($0)") })
+    #expect(table.cells.count == table.tensors.count * candidates.count)
+    #expect(problems == ["cannot write \(blocker): it is a file, not a folder"])
+  }
+
   @Test func aSecondSweepReadsTheCache() throws {
     let scratch = ScratchDirectory()
     let (model, _, _) = try analysis()
