@@ -54,10 +54,23 @@ enum Formatting {
     kind.name + " change" + (kind.changeUnits.isEmpty ? "" : " in " + kind.changeUnits)
   }
 
-  /// `value` as pretty JSON with sorted keys.
+  /// `value` as pretty JSON with sorted keys; a value JSON cannot hold (NaN, infinity) is
+  /// refused in one line naming its key, not with the encoder's raw error.
   static func json<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    do {
+      return String(decoding: try encoder.encode(value), as: UTF8.self)
+    } catch let EncodingError.invalidValue(invalid, context) {
+      throw JSONOutputError(key: context.codingPath.map(\.stringValue).joined(separator: "."), value: "\(invalid)")
+    }
   }
+}
+
+/// `--json` output that JSON cannot represent.
+struct JSONOutputError: Error, CustomStringConvertible {
+  let key: String
+  let value: String
+
+  var description: String { "--json: '\(key)' is \(value), which JSON cannot hold (it has no NaN or infinity)" }
 }
