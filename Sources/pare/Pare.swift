@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `pare` command: the explorer by default, and one subcommand per scriptable action.
 ///
@@ -26,6 +27,22 @@ struct Pare: ParsableCommand {
   static func main() {
     _ = BLASCoreChoice.made
     HeapTuning.apply()
-    main(nil)
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      exitShowingOneLine(error)
+    }
+  }
+
+  /// Exits as ArgumentParser does, except that a usage error is one line and the hint
+  /// ("See 'pare eval --help'…"), without the usage and argument help between them, which wrap
+  /// over many lines for the larger commands.
+  private static func exitShowingOneLine(_ error: any Error) -> Never {
+    let lines = fullMessage(for: error).split(separator: "\n")
+    guard exitCode(for: error) == .validationFailure, let first = lines.first,
+          let hint = lines.last(where: { $0.contains("--help") }) else { exit(withError: error) }
+    FileHandle.standardError.write(Data("\(first)\n\(hint.trimmingCharacters(in: .whitespaces))\n".utf8))
+    Foundation.exit(ExitCode.validationFailure.rawValue)
   }
 }

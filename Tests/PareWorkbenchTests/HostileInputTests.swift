@@ -45,6 +45,16 @@ struct HostileInputTests {
     try expectRefused(["search", model, "--target-ratio", ratio], mentioning: "--target-ratio")
     try expectRefused(["search", model, "--frontier", "--ratios", "4,\(ratio)"], mentioning: "--ratios")
   }
+
+  /// A usage error is the error's line and the hint, not the command's whole usage.
+  @Test(arguments: [["eval"], ["inspect", "a", "b"], ["search", "assets/models/lenet-300-100", "--target-ratio", "0.5"]])
+  func aUsageErrorIsOneLineAndTheHint(arguments: [String]) throws {
+    let run = try PareProcess.run(arguments)
+    #expect(run.status == 64 && !run.signalled)
+    let lines = run.stderr.split(separator: "\n")
+    #expect(lines.count == 2 && lines.first?.hasPrefix("Error: ") == true, "\(run.stderr)")
+    #expect(lines.last == "See 'pare \(arguments[0]) --help' for more information.")
+  }
 }
 
 /// Outputs that are inputs, concurrent exports, planted links and killed writers: nothing the
