@@ -83,11 +83,7 @@ public enum ModelExport {
       }
     }
 
-    do {
-      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    } catch {
-      throw PackedModelError(file: directory, "cannot create the directory: \(error.localizedDescription)")
-    }
+    try OutputFolder.create(directory)
     StaleTemporaries.remove(in: directory)
     let staging = try stagingDirectory(in: directory)
     defer { try? FileManager.default.removeItem(atPath: staging) }

@@ -33,9 +33,10 @@ public struct SentenceEncoder: ModelFamily {
     -> any LayerOrderedEvaluator {
     let all = try SentenceDataset(path: data.path)
     let sentences = data.limit.map(all.prefix) ?? all
-    let ids = try WordPieceTokenizer(modelDirectory: model.path).encode(sentences)
+    let encoder = try encoder()
+    let ids = try tokens(of: sentences, file: data.path, for: encoder)
     let pairs = sentences.pairs
-    return try NetworkEvaluator(network: encoder(), input: ids, metric: Self.metric, weights: model.weights,
+    return try NetworkEvaluator(network: encoder, input: ids, metric: Self.metric, weights: model.weights,
                                 compression: compression, cachesActivations: cachesActivations) { embeddings, baseline in
       Self.measurement(EmbeddingMetrics(embeddings: embeddings, baseline: baseline, pairs: pairs))
     }
@@ -60,7 +61,17 @@ public struct SentenceEncoder: ModelFamily {
     let encoder = try encoder().replacingTensors(replacements, original: Self.original(model.weights))
     let sentences = try SentenceDataset(path: input)
     var noCache: BertEncoder.Cache?
-    return try encoder.outputs(for: WordPieceTokenizer(modelDirectory: model.path).encode(sentences), cache: &noCache)
+    return try encoder.outputs(for: tokens(of: sentences, file: input, for: encoder), cache: &noCache)
+  }
+
+  /// The token ids of `sentences` (read from `file`), checked against the model: a sentence the
+  /// encoder cannot run is an error naming the file.
+  private func tokens(of sentences: SentenceDataset, file: String, for encoder: BertEncoder) throws -> [[Int]] {
+    let ids = try WordPieceTokenizer(modelDirectory: model.path).encode(sentences)
+    do { try encoder.check(ids) } catch {
+      throw ModelError(file: file, "\(error)")
+    }
+    return ids
   }
 
   public func reportLines(_ metric: PlanMetric, baseline: PlanMetric, comparing: Bool) -> [String] {

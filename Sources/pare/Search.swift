@@ -141,7 +141,7 @@ struct Search: ParsableCommand {
     if let svg { try AtomicFile.write(plot.svg(), to: svg) }
     var written: [String] = []
     if let output {
-      try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+      try OutputFolder.create(output)
       for point in frontier.points {
         let path = frontierPlanPath(ratio: point.targetRatio, in: output)
         try write(point.searched, setup: setup, to: path)
