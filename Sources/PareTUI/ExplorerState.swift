@@ -30,6 +30,9 @@ public struct ExplorerState: Sendable, Equatable {
   public var isEvaluating: Bool
   /// Why the last evaluation failed, if it did.
   public var evaluationFailure: String?
+  /// What a measured item is called ("sentences") when only the first items of the data are
+  /// measured: the header then says how many. Nil when all are.
+  public var sampledItems: String?
   /// Whether the model can be evaluated at all (browse-only otherwise).
   public var canEvaluate: Bool
   /// Why nothing is measured when the model cannot be evaluated (or has no sweep), in the words
@@ -83,6 +86,7 @@ public struct ExplorerState: Sendable, Equatable {
     metric = nil
     isEvaluating = false
     evaluationFailure = nil
+    sampledItems = nil
     canEvaluate = false
     noMeasurementReason = "no evaluation data"
     canUndo = false
@@ -233,16 +237,24 @@ public struct Prompt: Sendable, Equatable {
 
   public var purpose: Purpose
   public var text: String
+  /// Whether the text is selected, as a line editor pre-selects an old value: the first
+  /// character typed replaces it, Backspace clears it, an arrow key keeps it.
+  public var isSelected: Bool
 
-  public init(purpose: Purpose, text: String) { (self.purpose, self.text) = (purpose, text) }
+  public init(purpose: Purpose, text: String, isSelected: Bool = false) {
+    (self.purpose, self.text, self.isSelected) = (purpose, text, isSelected)
+  }
 }
 
 /// A yes/no question.
 public enum Confirmation: Sendable, Equatable {
-  /// Quit although the plan has not been exported.
-  case quitUnsaved
+  /// Quit although the plan has not been exported (`unsaved`) or a search for `searchTarget`
+  /// is running.
+  case quit(unsaved: Bool, searchTarget: Double?)
   /// Restore the plan saved by an earlier session on this model.
   case restoreSession(tensors: Int)
+
+  var isQuit: Bool { if case .quit = self { true } else { false } }
 }
 
 /// A status-line message that clears itself.

@@ -5,7 +5,7 @@ public enum Action: Sendable, Equatable, CaseIterable {
   case moveUp, moveDown, pageUp, pageDown, first, last
   case nextView, toggleLogScale, searchPlan
   case bitsDown, bitsUp, cycleFormat, cycleGranularity, rankDown, rankUp, sparsityDown, sparsityUp
-  case clearTensor, applyToAll
+  case clearTensor, applyToShown
   case undo, redo, export, filter, help, quit
 }
 
@@ -13,7 +13,7 @@ public enum Action: Sendable, Equatable, CaseIterable {
 public struct KeyBinding: Sendable, Equatable {
   /// The events that trigger the action.
   public let keys: [KeyEvent]
-  /// The keys as shown to the user, e.g. "b" or "↑/k".
+  /// The keys as shown to the user, e.g. "b" or "↑/k" (arrows as `Glyphs.keyLabel` names them).
   public let label: String
   /// The action.
   public let action: Action
@@ -45,13 +45,13 @@ public enum Keymap {
     KeyBinding(keys: [.character("p")], label: "p", action: .sparsityDown, help: "less pruning (steps of 10%, with 2:4 beside 50%)", hint: nil),
     KeyBinding(keys: [.character("P")], label: "P", action: .sparsityUp, help: "more pruning (10% steps up to 90%, 2:4 before 50%)", hint: "prune+"),
     KeyBinding(keys: [.character("x")], label: "x", action: .clearTensor, help: "clear the tensor's compression", hint: "clear"),
-    KeyBinding(keys: [.character("A")], label: "A", action: .applyToAll, help: "apply this tensor's spec to every tensor (one undo step)", hint: nil),
+    KeyBinding(keys: [.character("A")], label: "A", action: .applyToShown, help: "apply its spec to the tensors shown (one undo step)", hint: nil),
     KeyBinding(keys: [.character("u")], label: "u", action: .undo, help: "undo", hint: "undo"),
     KeyBinding(keys: [.control("r")], label: "^R", action: .redo, help: "redo", hint: "redo"),
     KeyBinding(keys: [.character("e")], label: "e", action: .export, help: "export the plan (Tab in the prompt: the compressed model)", hint: "export"),
     KeyBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter tensors by name", hint: "filter"),
     KeyBinding(keys: [.character("?")], label: "?", action: .help, help: "this help", hint: "help"),
-    KeyBinding(keys: [.character("q")], label: "q", action: .quit, help: "quit (asks when the plan is not exported)", hint: "quit"),
+    KeyBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit (asks when unexported or searching)", hint: "quit"),
   ]
 
   /// The action bound to `event`, if any.

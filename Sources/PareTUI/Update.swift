@@ -20,8 +20,9 @@ public enum ExplorerEvent: Sendable, Equatable {
 public enum Effect: Sendable, Equatable {
   /// Set (nil: clear) one tensor's spec: one undoable step.
   case setSpec(tensor: String, spec: CompressionSpec?)
-  /// Apply the spec of `source` to every compressible tensor: one undoable step.
-  case applyToAll(source: String)
+  /// Apply the spec of `source` to the `tensors` named (the compressible ones shown): one
+  /// undoable step.
+  case applySpec(source: String, tensors: [String])
   case undo
   case redo
   /// Write the current plan as JSON.
@@ -123,15 +124,17 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
   case .sparsityDown: return edit(&state) { SpecEditing.sparsity($0, shape: $1, up: false) }
   case .sparsityUp: return edit(&state) { SpecEditing.sparsity($0, shape: $1, up: true) }
   case .clearTensor: return edit(&state) { _, _ in SpecEditing.Outcome(spec: nil, note: nil) }
-  case .applyToAll:
+  case .applyToShown:
     guard let row = state.selectedRow else { return [] }
-    return [.applyToAll(source: row.name)]
+    return [.applySpec(source: row.name, tensors: state.visibleRows.filter(\.isCompressible).map(\.name))]
   case .searchPlan:
     guard state.sensitivity != .unavailable else {
       state.show("nothing to measure: " + state.noMeasurementReason, isError: true)
       return []
     }
-    state.overlay = .prompt(Prompt(purpose: .targetRatio, text: state.search.lastTarget.map(Format.trimmed) ?? ""))
+    // The last target, selected: typing replaces it, Enter searches it again.
+    state.overlay = .prompt(Prompt(purpose: .targetRatio, text: state.search.lastTarget.map(Format.trimmed) ?? "",
+                                   isSelected: true))
     return []
   case .undo:
     guard state.canUndo else { state.show("nothing to undo"); return [] }
@@ -149,8 +152,10 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
     state.overlay = .help
     return []
   case .quit:
-    if state.isExported || state.plan.tensors.isEmpty { return [.quit] }
-    state.overlay = .confirm(.quitUnsaved)
+    let isUnsaved = !state.isExported && !state.plan.tensors.isEmpty
+    let search = state.search.running?.target
+    if !isUnsaved && search == nil { return [.quit] }
+    state.overlay = .confirm(.quit(unsaved: isUnsaved, searchTarget: search))
     return []
   }
 }
@@ -263,12 +268,13 @@ private func handleOverlay(_ overlay: Overlay, _ key: KeyEvent, _ state: inout E
     state.overlay = nil
     return []
   case let .confirm(question):
-    let yes = key == .character("y") || key == .character("Y")
+    // Ctrl-C at the quit question quits, as a second Ctrl-C does in a shell.
+    let yes = key == .character("y") || key == .character("Y") || (question.isQuit && key == .control("c"))
     let no = key == .character("n") || key == .character("N") || key == .escape
     guard yes || no else { return [] }
     state.overlay = nil
     switch question {
-    case .quitUnsaved: return yes ? [.quit] : []
+    case .quit: return yes ? [.quit] : []
     case .restoreSession: return [.restoreSession(yes)]
     }
   case var .prompt(prompt):
@@ -291,9 +297,14 @@ private func handleOverlay(_ overlay: Overlay, _ key: KeyEvent, _ state: inout E
         ? Prompt(purpose: .exportModel, text: state.defaultModelPath)
         : Prompt(purpose: .exportPlan, text: state.defaultPlanPath)
     case .backspace:
-      if !prompt.text.isEmpty { prompt.text.removeLast() }
+      if prompt.isSelected { prompt.text = "" } else if !prompt.text.isEmpty { prompt.text.removeLast() }
+      prompt.isSelected = false
     case let .character(c):
-      prompt.text.append(c)
+      prompt.text = (prompt.isSelected ? "" : prompt.text) + String(c)
+      prompt.isSelected = false
+    case .left, .right, .home, .end:
+      // The cursor stays at the end; moving it only keeps the text, as a line editor does.
+      prompt.isSelected = false
     default:
       return []
     }

@@ -79,7 +79,7 @@ extension View {
 
   /// One hint: the key, then its word.
   private func hintGroup(_ binding: KeyBinding) -> [TextSpan] {
-    [TextSpan(binding.label, theme.key), TextSpan(" " + (binding.hint ?? ""))]
+    [TextSpan(glyphs.keyLabel(binding.label), theme.key), TextSpan(" " + (binding.hint ?? ""))]
   }
 
   /// Hints two spaces apart.
