@@ -50,8 +50,13 @@ public struct ExplorerState: Sendable, Equatable {
   public var detailView: DetailView
   /// Histogram counts on a log scale.
   public var logHistogram: Bool
-  /// Case-insensitive substring filter on tensor names ("" shows all).
+  /// Filter on tensor names, as `NamePattern` matches ("" shows all).
   public var filter: String
+  /// The last pattern typed at `/`, whose matches `n` and `N` step through (kept when the
+  /// filter is cleared).
+  public var searchPattern: String
+  /// The table's order.
+  public var sort: TableSort
   /// A modal layer over the screen, if any.
   public var overlay: Overlay?
   /// A transient message for the status line, with the tick when it expires.
@@ -96,6 +101,8 @@ public struct ExplorerState: Sendable, Equatable {
     detailView = .histogram
     logHistogram = false
     filter = ""
+    searchPattern = ""
+    sort = TableSort()
     overlay = nil
     message = nil
     details = [:]
@@ -109,9 +116,10 @@ public struct ExplorerState: Sendable, Equatable {
     search = SearchState()
   }
 
-  /// The rows passing the filter.
+  /// The rows passing the filter, in the table's order.
   public var visibleRows: [TensorRow] {
-    filter.isEmpty ? rows : rows.filter { $0.name.lowercased().contains(filter.lowercased()) }
+    let pattern = NamePattern(filter)
+    return sort.sorted(filter.isEmpty ? rows : rows.filter { pattern.matches($0.name) }, sensitivity: sensitivity.table)
   }
 
   /// The selected row, if it is visible.

@@ -6,6 +6,7 @@ public enum Action: Sendable, Equatable, CaseIterable {
   case nextView, toggleLogScale, searchPlan
   case bitsDown, bitsUp, cycleFormat, cycleGranularity, rankDown, rankUp, sparsityDown, sparsityUp
   case clearTensor, applyToShown
+  case sortNext, sortReverse, nextMatch, previousMatch
   case undo, redo, export, filter, help, quit
 }
 
@@ -46,10 +47,14 @@ public enum Keymap {
     KeyBinding(keys: [.character("P")], label: "P", action: .sparsityUp, help: "more pruning (10% steps up to 90%, 2:4 before 50%)", hint: "prune+"),
     KeyBinding(keys: [.character("x")], label: "x", action: .clearTensor, help: "clear the tensor's compression", hint: "clear"),
     KeyBinding(keys: [.character("A")], label: "A", action: .applyToShown, help: "apply its spec to the tensors shown (one undo step)", hint: nil),
+    KeyBinding(keys: [.character("s")], label: "s", action: .sortNext, help: "sort by name, params, size, error, sensitivity (once mapped), file order in turn", hint: nil),
+    KeyBinding(keys: [.character("S")], label: "S", action: .sortReverse, help: "reverse the sort", hint: nil),
+    KeyBinding(keys: [.character("n")], label: "n", action: .nextMatch, help: "next match of the last / pattern", hint: nil),
+    KeyBinding(keys: [.character("N")], label: "N", action: .previousMatch, help: "previous match of the last / pattern", hint: nil),
     KeyBinding(keys: [.character("u")], label: "u", action: .undo, help: "undo", hint: "undo"),
     KeyBinding(keys: [.control("r")], label: "^R", action: .redo, help: "redo", hint: "redo"),
     KeyBinding(keys: [.character("e")], label: "e", action: .export, help: "export the plan (Tab in the prompt: the compressed model)", hint: "export"),
-    KeyBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter tensors by name", hint: "filter"),
+    KeyBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter by name: a substring or a glob (* ?)", hint: "filter"),
     KeyBinding(keys: [.character("?")], label: "?", action: .help, help: "this help", hint: "help"),
     KeyBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit (asks when unexported or searching)", hint: "quit"),
   ]

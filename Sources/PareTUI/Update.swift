@@ -136,6 +136,16 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
     state.overlay = .prompt(Prompt(purpose: .targetRatio, text: state.search.lastTarget.map(Format.trimmed) ?? "",
                                    isSelected: true))
     return []
+  case .sortNext:
+    state.sort = TableSort(key: state.sort.nextKey(hasSensitivity: state.sensitivity.table != nil))
+    keepSelectionVisible(&state)
+    return []
+  case .sortReverse:
+    state.sort.isReversed.toggle()
+    keepSelectionVisible(&state)
+    return []
+  case .nextMatch: return stepToMatch(1, &state)
+  case .previousMatch: return stepToMatch(-1, &state)
   case .undo:
     guard state.canUndo else { state.show("nothing to undo"); return [] }
     return [.undo]
@@ -219,15 +229,37 @@ private func startSearch(_ text: String, _ state: inout ExplorerState) -> [Effec
   return [.searchPlan(ratio: ratio)]
 }
 
-/// Moves the selection within the visible rows and asks for the new tensor's detail.
+/// Moves the selection within the visible rows.
 private func move(by delta: Int, _ state: inout ExplorerState) -> [Effect] {
   let rows = state.visibleRows
   guard !rows.isEmpty else { return [] }
   let current = rows.firstIndex { $0.name == state.selection } ?? 0
-  let target = min(max(current + delta, 0), rows.count - 1)
-  state.selection = rows[target].name
+  return select(rows[min(max(current + delta, 0), rows.count - 1)].name, &state)
+}
+
+/// Selects `name`, scrolls to it and asks for its detail.
+private func select(_ name: String, _ state: inout ExplorerState) -> [Effect] {
+  state.selection = name
   keepSelectionVisible(&state)
-  return state.details[rows[target].name] == nil ? [.loadDetail(tensor: rows[target].name)] : []
+  return state.details[name] == nil ? [.loadDetail(tensor: name)] : []
+}
+
+/// Selects the next (`direction` 1) or previous (-1) visible tensor matching the last `/`
+/// pattern, wrapping round, as `n` and `N` do in less and vim.
+private func stepToMatch(_ direction: Int, _ state: inout ExplorerState) -> [Effect] {
+  guard !state.searchPattern.isEmpty else {
+    state.show("no pattern yet: / types one")
+    return []
+  }
+  let rows = state.visibleRows
+  let pattern = NamePattern(state.searchPattern)
+  let current = rows.firstIndex { $0.name == state.selection } ?? (direction > 0 ? -1 : rows.count)
+  for step in stride(from: 1, through: rows.count, by: 1) {
+    let index = ((current + direction * step) % rows.count + rows.count) % rows.count
+    if pattern.matches(rows[index].name) { return select(rows[index].name, &state) }
+  }
+  state.show("no tensor matches \(state.searchPattern)", isError: true)
+  return []
 }
 
 /// Scrolls so the selected row is inside the table.
@@ -311,6 +343,7 @@ private func handleOverlay(_ overlay: Overlay, _ key: KeyEvent, _ state: inout E
     state.overlay = .prompt(prompt)
     if prompt.purpose == .filter {
       state.filter = prompt.text
+      if !prompt.text.isEmpty { state.searchPattern = prompt.text }
       // Keep the selection if it still matches, else select the first match.
       if state.selectedRow == nil { state.selection = state.visibleRows.first?.name ?? state.selection }
       keepSelectionVisible(&state)

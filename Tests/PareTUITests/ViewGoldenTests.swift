@@ -85,6 +85,19 @@ struct ViewGoldenTests {
     try expectGolden("ascii-histogram-80x24", Fixtures.lenet(glyphs: .ascii))
   }
 
+  @Test(arguments: TableSort.Key.allCases.filter { $0 != .file })
+  func sortedTable(key: TableSort.Key) throws {
+    var state = Fixtures.lenet(selection: "fc2.weight")
+    state.sort = TableSort(key: key)
+    try expectGolden("lenet-sorted-by-\(key.rawValue)-80x24", state)
+  }
+
+  @Test func reversedSortInASCII() throws {
+    var state = Fixtures.lenet(glyphs: .ascii)
+    state.sort = TableSort(key: .size, isReversed: true)
+    try expectGolden("ascii-sorted-by-size-reversed-80x24", state)
+  }
+
   @Test func asciiHelpNamesTheArrowKeys() throws {
     var state = Fixtures.lenet(glyphs: .ascii)
     state.overlay = .help
