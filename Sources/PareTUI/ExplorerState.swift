@@ -72,6 +72,8 @@ public struct ExplorerState: Sendable, Equatable {
   /// Terminal size.
   public var width: Int
   public var height: Int
+  /// Whether "press ? for help" has been said after an unknown key (it is said once).
+  public var hasPointedToHelp: Bool
   /// Whether the current plan has been exported (quitting does not ask then).
   public var isExported: Bool
   /// The sensitivity map (the sensitivity view).
@@ -111,6 +113,7 @@ public struct ExplorerState: Sendable, Equatable {
     self.glyphs = glyphs
     self.width = width
     self.height = height
+    hasPointedToHelp = false
     isExported = true
     sensitivity = .unavailable
     search = SearchState()
@@ -162,9 +165,13 @@ public enum DetailView: String, Sendable, CaseIterable {
   case histogram, spectrum, sparsity, stats, sensitivity
 
   /// The next view in Tab order.
-  public var next: DetailView {
+  public var next: DetailView { stepped(by: 1) }
+  /// The previous view in Tab order (Shift-Tab).
+  public var previous: DetailView { stepped(by: -1) }
+
+  private func stepped(by step: Int) -> DetailView {
     let all = DetailView.allCases
-    return all[(all.firstIndex(of: self).map { $0 + 1 } ?? 0) % all.count]
+    return all[((all.firstIndex(of: self) ?? 0) + step + all.count) % all.count]
   }
 }
 

@@ -44,6 +44,16 @@ public enum Effect: Sendable, Equatable {
   case quit
 }
 
+extension KeyEvent {
+  /// Whether the user typed it (a key, not a resize or the mouse): an unknown one points to help.
+  var isTyped: Bool {
+    switch self {
+    case .resize, .mouse, .wheelUp, .wheelDown: false
+    default: true
+    }
+  }
+}
+
 /// The smallest terminal the explorer draws in.
 public let minimumSize = (width: 80, height: 24)
 
@@ -96,7 +106,13 @@ public func update(_ state: inout ExplorerState, _ event: ExplorerEvent) -> [Eff
     if let overlay = state.overlay { return handleOverlay(overlay, key, &state) }
     if state.isTooSmall { return key == .character("q") ? [.quit] : [] }
     if case let .mouse(row, _) = key { return click(row: row, &state) }
-    guard let action = Keymap.action(for: key) else { return [] }
+    guard let action = Keymap.action(for: key) else {
+      if !state.hasPointedToHelp, key.isTyped {
+        state.hasPointedToHelp = true
+        state.show("press ? for help")
+      }
+      return []
+    }
     return perform(action, &state)
   }
 }
@@ -109,9 +125,8 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
   case .pageDown: return move(by: state.tableRows, &state)
   case .first: return move(by: -state.rows.count, &state)
   case .last: return move(by: state.rows.count, &state)
-  case .nextView:
-    state.detailView = state.detailView.next
-    return state.detailView == .sensitivity ? requestSensitivity(&state) : []
+  case .nextView: return showView(state.detailView.next, &state)
+  case .previousView: return showView(state.detailView.previous, &state)
   case .toggleLogScale:
     state.logHistogram.toggle()
     return []
@@ -193,6 +208,12 @@ private func show(_ snapshot: SessionSnapshot, _ state: inout ExplorerState) -> 
   if state.rows != before { state.details.removeAll() }
   guard let row = state.selectedRow, state.details[row.name] == nil, !row.isPending else { return [] }
   return [.loadDetail(tensor: row.name)]
+}
+
+/// Shows a detail view; the sensitivity view asks for the map.
+private func showView(_ view: DetailView, _ state: inout ExplorerState) -> [Effect] {
+  state.detailView = view
+  return view == .sensitivity ? requestSensitivity(&state) : []
 }
 
 /// Starts the sensitivity sweep unless it is running, done or impossible (a failed one is tried

@@ -74,6 +74,25 @@ struct UpdateTests {
     #expect(press(&s, .character("y")) == [.quit])
   }
 
+  @Test func shiftTabAndTheArrowsSwitchDetailViews() {
+    var s = state()
+    press(&s, .right)
+    #expect(s.detailView == .spectrum)
+    press(&s, .left, .left)
+    #expect(s.detailView == .sensitivity)
+    press(&s, .backTab)
+    #expect(s.detailView == .stats)
+  }
+
+  @Test func anUnknownKeyPointsToHelpOnce() {
+    var s = state()
+    press(&s, .character("z"))
+    #expect(s.message?.text == "press ? for help")
+    s.message = nil
+    press(&s, .character("z"), .function(5))
+    #expect(s.message == nil)
+  }
+
   @Test func ctrlCAsksAsQAndASecondCtrlCQuits() {
     var s = state()
     s.plan.tensors["layer0.weight"] = CompressionSpec(quantize: QuantizeSpec(bits: 4))
