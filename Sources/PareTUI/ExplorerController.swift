@@ -15,6 +15,7 @@ public final class ExplorerController {
   private let terminal: any Terminal
   private let session: Session
   private let store: SessionStore?
+  private let options: ExplorerOptions
   /// The plan last written by an export (quitting without one asks first).
   private var exportedPlan: Plan
   private let detailLoader: DetailLoader
@@ -26,14 +27,16 @@ public final class ExplorerController {
   public private(set) var state: ExplorerState
 
   /// An explorer on `session`, drawing on `terminal`. With a `store`, the plan is saved after
-  /// every change, and a plan saved by an earlier run is offered for restoring. With a
-  /// `sensitivity` source, the sensitivity view and the `a` search measure with its evaluator.
-  /// `noMeasurementReason` says why nothing is measured when the session has no evaluator.
+  /// every change, and a plan saved by an earlier run is offered for restoring (unless the
+  /// session starts from `options.planFile`). With a `sensitivity` source, the sensitivity view
+  /// and the `a` search measure with its evaluator. `noMeasurementReason` says why nothing is
+  /// measured when the session has no evaluator.
   public init(terminal: any Terminal, session: Session, store: SessionStore?, sensitivity: SensitivitySource? = nil,
-              noMeasurementReason: String = "no evaluation data") {
+              noMeasurementReason: String = "no evaluation data", options: ExplorerOptions = ExplorerOptions()) {
     self.terminal = terminal
     self.session = session
     self.store = store
+    self.options = options
     exportedPlan = session.plan
     let model = session.model
     detailLoader = DetailLoader(weights: model.weights)
@@ -46,13 +49,20 @@ public final class ExplorerController {
                           colors: terminal.capabilities.colors, glyphs: terminal.capabilities.glyphs)
     state.canEvaluate = session.isEvaluating || session.metric != nil
     state.noMeasurementReason = noMeasurementReason
+    state.sampledItems = options.sampledItems
     sensitivityLoader = state.canEvaluate ? sensitivity.map { SensitivityLoader(weights: model.weights, source: $0) } : nil
     if sensitivityLoader != nil { state.sensitivity = .notComputed }
-    let saved = Result { try store?.load() }
-    if case let .failure(problem) = saved { state.show("\(problem)", isError: true) }
-    if let saved = try? saved.get(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,
-       (try? saved.validate(against: model.weights, file: "session")) != nil {
-      state.overlay = .confirm(.restoreSession(tensors: saved.tensors.count))
+    if let planFile = options.planFile {
+      if let warning = session.plan.otherWeightsWarning(file: planFile, weightsSHA256: model.weights.sha256()) {
+        state.show(warning, isError: true)
+      }
+    } else {
+      let saved = Result { try store?.load() }
+      if case let .failure(problem) = saved { state.show("\(problem)", isError: true) }
+      if let saved = try? saved.get(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,
+         (try? saved.validate(against: model.weights, file: "session")) != nil {
+        state.overlay = .confirm(.restoreSession(tensors: saved.tensors.count))
+      }
     }
     refresh()
   }
@@ -110,15 +120,8 @@ public final class ExplorerController {
       case let .setSpec(tensor, spec):
         try session.setSpec(spec, for: tensor)
         planChanged()
-      case let .applyToAll(source):
-        var plan = session.plan
-        let spec = plan.tensors[source]
-        for row in state.rows where row.isCompressible {
-          plan.tensors[row.name] = spec.flatMap { SpecEditing.adapted($0, toShape: row.shape) }
-        }
-        try session.apply(plan)
-        planChanged()
-        state.show(spec == nil ? "cleared every tensor" : "applied \(source)'s spec to every tensor")
+      case let .applySpec(source, tensors):
+        try applySpec(of: source, to: tensors)
       case .undo:
         session.undo()
         planChanged()
@@ -126,9 +129,9 @@ public final class ExplorerController {
         session.redo()
         planChanged()
       case let .exportPlan(path):
-        try exportPlan(to: path)
+        try exportPlan(to: try homeExpanded(path))
       case let .exportModel(path):
-        try exportModel(to: path)
+        try exportModel(to: try homeExpanded(path))
       case let .loadDetail(tensor):
         if state.selectedRow?.isPending != true { loadDetail(tensor) }
       case .loadSensitivity:
@@ -149,6 +152,31 @@ public final class ExplorerController {
       state.show("\(error)", isError: true)
     }
     return false
+  }
+
+  /// Gives `tensors` the spec of `source` (adapted to each shape) as one step, and says how
+  /// many it changed: all of them, or the filter's matches.
+  private func applySpec(of source: String, to tensors: [String]) throws {
+    var plan = session.plan
+    let spec = plan.tensors[source]
+    let targets = Set(tensors)
+    for row in state.rows where targets.contains(row.name) {
+      plan.tensors[row.name] = spec.flatMap { SpecEditing.adapted($0, toShape: row.shape) }
+    }
+    try session.apply(plan)
+    planChanged()
+    let count = tensors.count == 1 ? "1 tensor" : "\(tensors.count) tensors"
+    let scope = state.filter.isEmpty ? "every tensor (\(count))" : "the \(count) matching /\(state.filter)"
+    state.show(spec == nil ? "cleared \(scope)" : "applied \(source)'s spec to \(scope)")
+  }
+
+  /// `path` with a leading `~` expanded to the home directory, as a shell would: the prompt is
+  /// where a user types paths as in a shell, and a literal `~` folder is never what they meant.
+  private func homeExpanded(_ path: String) throws -> String {
+    guard let expanded = OutputPath.expandingTilde(path, home: options.homeDirectory) else {
+      throw FileWriteError(path: path, reason: "HOME is not set, so ~ names no directory")
+    }
+    return expanded
   }
 
   private func planChanged() {

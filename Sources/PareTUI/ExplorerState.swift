@@ -30,6 +30,9 @@ public struct ExplorerState: Sendable, Equatable {
   public var isEvaluating: Bool
   /// Why the last evaluation failed, if it did.
   public var evaluationFailure: String?
+  /// What a measured item is called ("sentences") when only the first items of the data are
+  /// measured: the header then says how many. Nil when all are.
+  public var sampledItems: String?
   /// Whether the model can be evaluated at all (browse-only otherwise).
   public var canEvaluate: Bool
   /// Why nothing is measured when the model cannot be evaluated (or has no sweep), in the words
@@ -47,8 +50,13 @@ public struct ExplorerState: Sendable, Equatable {
   public var detailView: DetailView
   /// Histogram counts on a log scale.
   public var logHistogram: Bool
-  /// Case-insensitive substring filter on tensor names ("" shows all).
+  /// Filter on tensor names, as `NamePattern` matches ("" shows all).
   public var filter: String
+  /// The last pattern typed at `/`, whose matches `n` and `N` step through (kept when the
+  /// filter is cleared).
+  public var searchPattern: String
+  /// The table's order.
+  public var sort: TableSort
   /// A modal layer over the screen, if any.
   public var overlay: Overlay?
   /// A transient message for the status line, with the tick when it expires.
@@ -64,6 +72,8 @@ public struct ExplorerState: Sendable, Equatable {
   /// Terminal size.
   public var width: Int
   public var height: Int
+  /// Whether "press ? for help" has been said after an unknown key (it is said once).
+  public var hasPointedToHelp: Bool
   /// Whether the current plan has been exported (quitting does not ask then).
   public var isExported: Bool
   /// The sensitivity map (the sensitivity view).
@@ -83,6 +93,7 @@ public struct ExplorerState: Sendable, Equatable {
     metric = nil
     isEvaluating = false
     evaluationFailure = nil
+    sampledItems = nil
     canEvaluate = false
     noMeasurementReason = "no evaluation data"
     canUndo = false
@@ -92,6 +103,8 @@ public struct ExplorerState: Sendable, Equatable {
     detailView = .histogram
     logHistogram = false
     filter = ""
+    searchPattern = ""
+    sort = TableSort()
     overlay = nil
     message = nil
     details = [:]
@@ -100,14 +113,16 @@ public struct ExplorerState: Sendable, Equatable {
     self.glyphs = glyphs
     self.width = width
     self.height = height
+    hasPointedToHelp = false
     isExported = true
     sensitivity = .unavailable
     search = SearchState()
   }
 
-  /// The rows passing the filter.
+  /// The rows passing the filter, in the table's order.
   public var visibleRows: [TensorRow] {
-    filter.isEmpty ? rows : rows.filter { $0.name.lowercased().contains(filter.lowercased()) }
+    let pattern = NamePattern(filter)
+    return sort.sorted(filter.isEmpty ? rows : rows.filter { pattern.matches($0.name) }, sensitivity: sensitivity.table)
   }
 
   /// The selected row, if it is visible.
@@ -150,9 +165,13 @@ public enum DetailView: String, Sendable, CaseIterable {
   case histogram, spectrum, sparsity, stats, sensitivity
 
   /// The next view in Tab order.
-  public var next: DetailView {
+  public var next: DetailView { stepped(by: 1) }
+  /// The previous view in Tab order (Shift-Tab).
+  public var previous: DetailView { stepped(by: -1) }
+
+  private func stepped(by step: Int) -> DetailView {
     let all = DetailView.allCases
-    return all[(all.firstIndex(of: self).map { $0 + 1 } ?? 0) % all.count]
+    return all[((all.firstIndex(of: self) ?? 0) + step + all.count) % all.count]
   }
 }
 
@@ -233,16 +252,24 @@ public struct Prompt: Sendable, Equatable {
 
   public var purpose: Purpose
   public var text: String
+  /// Whether the text is selected, as a line editor pre-selects an old value: the first
+  /// character typed replaces it, Backspace clears it, an arrow key keeps it.
+  public var isSelected: Bool
 
-  public init(purpose: Purpose, text: String) { (self.purpose, self.text) = (purpose, text) }
+  public init(purpose: Purpose, text: String, isSelected: Bool = false) {
+    (self.purpose, self.text, self.isSelected) = (purpose, text, isSelected)
+  }
 }
 
 /// A yes/no question.
 public enum Confirmation: Sendable, Equatable {
-  /// Quit although the plan has not been exported.
-  case quitUnsaved
+  /// Quit although the plan has not been exported (`unsaved`) or a search for `searchTarget`
+  /// is running.
+  case quit(unsaved: Bool, searchTarget: Double?)
   /// Restore the plan saved by an earlier session on this model.
   case restoreSession(tensors: Int)
+
+  var isQuit: Bool { if case .quit = self { true } else { false } }
 }
 
 /// A status-line message that clears itself.

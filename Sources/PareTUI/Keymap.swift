@@ -3,9 +3,10 @@ import PareTerminal
 /// What a key asks the explorer to do.
 public enum Action: Sendable, Equatable, CaseIterable {
   case moveUp, moveDown, pageUp, pageDown, first, last
-  case nextView, toggleLogScale, searchPlan
+  case nextView, previousView, toggleLogScale, searchPlan
   case bitsDown, bitsUp, cycleFormat, cycleGranularity, rankDown, rankUp, sparsityDown, sparsityUp
-  case clearTensor, applyToAll
+  case clearTensor, applyToShown
+  case sortNext, sortReverse, nextMatch, previousMatch
   case undo, redo, export, filter, help, quit
 }
 
@@ -13,7 +14,7 @@ public enum Action: Sendable, Equatable, CaseIterable {
 public struct KeyBinding: Sendable, Equatable {
   /// The events that trigger the action.
   public let keys: [KeyEvent]
-  /// The keys as shown to the user, e.g. "b" or "↑/k".
+  /// The keys as shown to the user, e.g. "b" or "↑/k" (arrows as `Glyphs.keyLabel` names them).
   public let label: String
   /// The action.
   public let action: Action
@@ -21,6 +22,22 @@ public struct KeyBinding: Sendable, Equatable {
   public let help: String
   /// A word or two for the bottom hint line (nil: help overlay only).
   public let hint: String?
+  /// Which hints a key bar too narrow for all of them keeps.
+  public let priority: HintPriority
+
+  public init(keys: [KeyEvent], label: String, action: Action, help: String, hint: String?,
+              priority: HintPriority = .rare) {
+    (self.keys, self.label, self.action, self.help, self.hint, self.priority) = (keys, label, action, help, hint, priority)
+  }
+}
+
+/// How much a key's hint matters on a key bar too narrow for all of them: `pinned` hints (help,
+/// which lists the rest, and quit) end every bar, then as many as fit are kept, `essential`
+/// ones first, then `common`, then `rare`.
+public enum HintPriority: Int, Sendable, Comparable {
+  case pinned, essential, common, rare
+
+  public static func < (a: HintPriority, b: HintPriority) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// The keymap: the one table that the key handling, the bottom hints and the help overlay are
@@ -28,30 +45,35 @@ public struct KeyBinding: Sendable, Equatable {
 public enum Keymap {
   public static let bindings: [KeyBinding] = [
     KeyBinding(keys: [.up, .character("k")], label: "↑/k", action: .moveUp, help: "previous tensor", hint: nil),
-    KeyBinding(keys: [.down, .character("j")], label: "↓/j", action: .moveDown, help: "next tensor", hint: "move"),
+    KeyBinding(keys: [.down, .character("j")], label: "↓/j", action: .moveDown, help: "next tensor", hint: "move", priority: .common),
     KeyBinding(keys: [.pageUp], label: "PgUp", action: .pageUp, help: "one page up", hint: nil),
     KeyBinding(keys: [.pageDown], label: "PgDn", action: .pageDown, help: "one page down", hint: nil),
     KeyBinding(keys: [.home], label: "Home", action: .first, help: "first tensor", hint: nil),
     KeyBinding(keys: [.end], label: "End", action: .last, help: "last tensor", hint: nil),
-    KeyBinding(keys: [.tab], label: "Tab", action: .nextView, help: "next detail view", hint: "view"),
-    KeyBinding(keys: [.character("a")], label: "a", action: .searchPlan, help: "search the best plan for a target ratio (one undo step)", hint: "search"),
+    KeyBinding(keys: [.tab, .right], label: "Tab/→", action: .nextView, help: "next detail view", hint: "view", priority: .essential),
+    KeyBinding(keys: [.backTab, .left], label: "S-Tab/←", action: .previousView, help: "previous detail view", hint: nil),
+    KeyBinding(keys: [.character("a")], label: "a", action: .searchPlan, help: "search the best plan for a target ratio (one undo step)", hint: "search", priority: .common),
     KeyBinding(keys: [.character("l")], label: "l", action: .toggleLogScale, help: "histogram counts on a log scale (toggle)", hint: nil),
-    KeyBinding(keys: [.character("b")], label: "b", action: .bitsDown, help: "fewer bits (first press: int8 symmetric per channel; down to 2)", hint: "bits-"),
-    KeyBinding(keys: [.character("B")], label: "B", action: .bitsUp, help: "more bits (above 8: uncompressed)", hint: "bits+"),
-    KeyBinding(keys: [.character("f")], label: "f", action: .cycleFormat, help: "format: int sym, int asym, codebook, fp8, fp16, bf16, none", hint: "format"),
+    KeyBinding(keys: [.character("b")], label: "b", action: .bitsDown, help: "fewer bits (first press: int8 symmetric per channel; down to 2)", hint: "bits-", priority: .essential),
+    KeyBinding(keys: [.character("B")], label: "B", action: .bitsUp, help: "more bits (above 8: uncompressed)", hint: "bits+", priority: .common),
+    KeyBinding(keys: [.character("f")], label: "f", action: .cycleFormat, help: "format: int sym, int asym, codebook, fp8, fp16, bf16, none", hint: "format", priority: .common),
     KeyBinding(keys: [.character("g")], label: "g", action: .cycleGranularity, help: "granularity: tensor, channel, group 128/64/32", hint: "gran"),
-    KeyBinding(keys: [.character("r")], label: "r", action: .rankDown, help: "lower rank (first press: largest power of two below full rank, then halve)", hint: "rank-"),
+    KeyBinding(keys: [.character("r")], label: "r", action: .rankDown, help: "lower rank (first press: largest power of two below full rank, then halve)", hint: "rank-", priority: .essential),
     KeyBinding(keys: [.character("R")], label: "R", action: .rankUp, help: "higher rank (double; at full rank: no factorization)", hint: "rank+"),
     KeyBinding(keys: [.character("p")], label: "p", action: .sparsityDown, help: "less pruning (steps of 10%, with 2:4 beside 50%)", hint: nil),
     KeyBinding(keys: [.character("P")], label: "P", action: .sparsityUp, help: "more pruning (10% steps up to 90%, 2:4 before 50%)", hint: "prune+"),
     KeyBinding(keys: [.character("x")], label: "x", action: .clearTensor, help: "clear the tensor's compression", hint: "clear"),
-    KeyBinding(keys: [.character("A")], label: "A", action: .applyToAll, help: "apply this tensor's spec to every tensor (one undo step)", hint: nil),
-    KeyBinding(keys: [.character("u")], label: "u", action: .undo, help: "undo", hint: "undo"),
+    KeyBinding(keys: [.character("A")], label: "A", action: .applyToShown, help: "apply its spec to the tensors shown (one undo step)", hint: nil),
+    KeyBinding(keys: [.character("s")], label: "s", action: .sortNext, help: "sort by name, params, size, error, sensitivity (once mapped), file order in turn", hint: "sort", priority: .common),
+    KeyBinding(keys: [.character("S")], label: "S", action: .sortReverse, help: "reverse the sort", hint: nil),
+    KeyBinding(keys: [.character("n")], label: "n", action: .nextMatch, help: "next match of the last / pattern", hint: nil),
+    KeyBinding(keys: [.character("N")], label: "N", action: .previousMatch, help: "previous match of the last / pattern", hint: nil),
+    KeyBinding(keys: [.character("u")], label: "u", action: .undo, help: "undo", hint: "undo", priority: .essential),
     KeyBinding(keys: [.control("r")], label: "^R", action: .redo, help: "redo", hint: "redo"),
-    KeyBinding(keys: [.character("e")], label: "e", action: .export, help: "export the plan (Tab in the prompt: the compressed model)", hint: "export"),
-    KeyBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter tensors by name", hint: "filter"),
-    KeyBinding(keys: [.character("?")], label: "?", action: .help, help: "this help", hint: "help"),
-    KeyBinding(keys: [.character("q")], label: "q", action: .quit, help: "quit (asks when the plan is not exported)", hint: "quit"),
+    KeyBinding(keys: [.character("e")], label: "e", action: .export, help: "export the plan (Tab in the prompt: the compressed model)", hint: "export", priority: .essential),
+    KeyBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter by name: a substring or a glob (* ?)", hint: "filter", priority: .essential),
+    KeyBinding(keys: [.character("?")], label: "?", action: .help, help: "this help", hint: "help", priority: .pinned),
+    KeyBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit (asks when unexported or searching)", hint: "quit", priority: .pinned),
   ]
 
   /// The action bound to `event`, if any.

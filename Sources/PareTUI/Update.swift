@@ -20,8 +20,9 @@ public enum ExplorerEvent: Sendable, Equatable {
 public enum Effect: Sendable, Equatable {
   /// Set (nil: clear) one tensor's spec: one undoable step.
   case setSpec(tensor: String, spec: CompressionSpec?)
-  /// Apply the spec of `source` to every compressible tensor: one undoable step.
-  case applyToAll(source: String)
+  /// Apply the spec of `source` to the `tensors` named (the compressible ones shown): one
+  /// undoable step.
+  case applySpec(source: String, tensors: [String])
   case undo
   case redo
   /// Write the current plan as JSON.
@@ -41,6 +42,16 @@ public enum Effect: Sendable, Equatable {
   case restoreSession(Bool)
   /// Leave the explorer.
   case quit
+}
+
+extension KeyEvent {
+  /// Whether the user typed it (a key, not a resize or the mouse): an unknown one points to help.
+  var isTyped: Bool {
+    switch self {
+    case .resize, .mouse, .wheelUp, .wheelDown: false
+    default: true
+    }
+  }
 }
 
 /// The smallest terminal the explorer draws in.
@@ -95,7 +106,13 @@ public func update(_ state: inout ExplorerState, _ event: ExplorerEvent) -> [Eff
     if let overlay = state.overlay { return handleOverlay(overlay, key, &state) }
     if state.isTooSmall { return key == .character("q") ? [.quit] : [] }
     if case let .mouse(row, _) = key { return click(row: row, &state) }
-    guard let action = Keymap.action(for: key) else { return [] }
+    guard let action = Keymap.action(for: key) else {
+      if !state.hasPointedToHelp, key.isTyped {
+        state.hasPointedToHelp = true
+        state.show("press ? for help")
+      }
+      return []
+    }
     return perform(action, &state)
   }
 }
@@ -108,9 +125,8 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
   case .pageDown: return move(by: state.tableRows, &state)
   case .first: return move(by: -state.rows.count, &state)
   case .last: return move(by: state.rows.count, &state)
-  case .nextView:
-    state.detailView = state.detailView.next
-    return state.detailView == .sensitivity ? requestSensitivity(&state) : []
+  case .nextView: return showView(state.detailView.next, &state)
+  case .previousView: return showView(state.detailView.previous, &state)
   case .toggleLogScale:
     state.logHistogram.toggle()
     return []
@@ -123,16 +139,28 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
   case .sparsityDown: return edit(&state) { SpecEditing.sparsity($0, shape: $1, up: false) }
   case .sparsityUp: return edit(&state) { SpecEditing.sparsity($0, shape: $1, up: true) }
   case .clearTensor: return edit(&state) { _, _ in SpecEditing.Outcome(spec: nil, note: nil) }
-  case .applyToAll:
+  case .applyToShown:
     guard let row = state.selectedRow else { return [] }
-    return [.applyToAll(source: row.name)]
+    return [.applySpec(source: row.name, tensors: state.visibleRows.filter(\.isCompressible).map(\.name))]
   case .searchPlan:
     guard state.sensitivity != .unavailable else {
       state.show("nothing to measure: " + state.noMeasurementReason, isError: true)
       return []
     }
-    state.overlay = .prompt(Prompt(purpose: .targetRatio, text: state.search.lastTarget.map(Format.trimmed) ?? ""))
+    // The last target, selected: typing replaces it, Enter searches it again.
+    state.overlay = .prompt(Prompt(purpose: .targetRatio, text: state.search.lastTarget.map(Format.trimmed) ?? "",
+                                   isSelected: true))
     return []
+  case .sortNext:
+    state.sort = TableSort(key: state.sort.nextKey(hasSensitivity: state.sensitivity.table != nil))
+    keepSelectionVisible(&state)
+    return []
+  case .sortReverse:
+    state.sort.isReversed.toggle()
+    keepSelectionVisible(&state)
+    return []
+  case .nextMatch: return stepToMatch(1, &state)
+  case .previousMatch: return stepToMatch(-1, &state)
   case .undo:
     guard state.canUndo else { state.show("nothing to undo"); return [] }
     return [.undo]
@@ -149,8 +177,10 @@ private func perform(_ action: Action, _ state: inout ExplorerState) -> [Effect]
     state.overlay = .help
     return []
   case .quit:
-    if state.isExported || state.plan.tensors.isEmpty { return [.quit] }
-    state.overlay = .confirm(.quitUnsaved)
+    let isUnsaved = !state.isExported && !state.plan.tensors.isEmpty
+    let search = state.search.running?.target
+    if !isUnsaved && search == nil { return [.quit] }
+    state.overlay = .confirm(.quit(unsaved: isUnsaved, searchTarget: search))
     return []
   }
 }
@@ -178,6 +208,12 @@ private func show(_ snapshot: SessionSnapshot, _ state: inout ExplorerState) -> 
   if state.rows != before { state.details.removeAll() }
   guard let row = state.selectedRow, state.details[row.name] == nil, !row.isPending else { return [] }
   return [.loadDetail(tensor: row.name)]
+}
+
+/// Shows a detail view; the sensitivity view asks for the map.
+private func showView(_ view: DetailView, _ state: inout ExplorerState) -> [Effect] {
+  state.detailView = view
+  return view == .sensitivity ? requestSensitivity(&state) : []
 }
 
 /// Starts the sensitivity sweep unless it is running, done or impossible (a failed one is tried
@@ -214,15 +250,37 @@ private func startSearch(_ text: String, _ state: inout ExplorerState) -> [Effec
   return [.searchPlan(ratio: ratio)]
 }
 
-/// Moves the selection within the visible rows and asks for the new tensor's detail.
+/// Moves the selection within the visible rows.
 private func move(by delta: Int, _ state: inout ExplorerState) -> [Effect] {
   let rows = state.visibleRows
   guard !rows.isEmpty else { return [] }
   let current = rows.firstIndex { $0.name == state.selection } ?? 0
-  let target = min(max(current + delta, 0), rows.count - 1)
-  state.selection = rows[target].name
+  return select(rows[min(max(current + delta, 0), rows.count - 1)].name, &state)
+}
+
+/// Selects `name`, scrolls to it and asks for its detail.
+private func select(_ name: String, _ state: inout ExplorerState) -> [Effect] {
+  state.selection = name
   keepSelectionVisible(&state)
-  return state.details[rows[target].name] == nil ? [.loadDetail(tensor: rows[target].name)] : []
+  return state.details[name] == nil ? [.loadDetail(tensor: name)] : []
+}
+
+/// Selects the next (`direction` 1) or previous (-1) visible tensor matching the last `/`
+/// pattern, wrapping round, as `n` and `N` do in less and vim.
+private func stepToMatch(_ direction: Int, _ state: inout ExplorerState) -> [Effect] {
+  guard !state.searchPattern.isEmpty else {
+    state.show("no pattern yet: / types one")
+    return []
+  }
+  let rows = state.visibleRows
+  let pattern = NamePattern(state.searchPattern)
+  let current = rows.firstIndex { $0.name == state.selection } ?? (direction > 0 ? -1 : rows.count)
+  for step in stride(from: 1, through: rows.count, by: 1) {
+    let index = ((current + direction * step) % rows.count + rows.count) % rows.count
+    if pattern.matches(rows[index].name) { return select(rows[index].name, &state) }
+  }
+  state.show("no tensor matches \(state.searchPattern)", isError: true)
+  return []
 }
 
 /// Scrolls so the selected row is inside the table.
@@ -263,12 +321,13 @@ private func handleOverlay(_ overlay: Overlay, _ key: KeyEvent, _ state: inout E
     state.overlay = nil
     return []
   case let .confirm(question):
-    let yes = key == .character("y") || key == .character("Y")
+    // Ctrl-C at the quit question quits, as a second Ctrl-C does in a shell.
+    let yes = key == .character("y") || key == .character("Y") || (question.isQuit && key == .control("c"))
     let no = key == .character("n") || key == .character("N") || key == .escape
     guard yes || no else { return [] }
     state.overlay = nil
     switch question {
-    case .quitUnsaved: return yes ? [.quit] : []
+    case .quit: return yes ? [.quit] : []
     case .restoreSession: return [.restoreSession(yes)]
     }
   case var .prompt(prompt):
@@ -291,15 +350,21 @@ private func handleOverlay(_ overlay: Overlay, _ key: KeyEvent, _ state: inout E
         ? Prompt(purpose: .exportModel, text: state.defaultModelPath)
         : Prompt(purpose: .exportPlan, text: state.defaultPlanPath)
     case .backspace:
-      if !prompt.text.isEmpty { prompt.text.removeLast() }
+      if prompt.isSelected { prompt.text = "" } else if !prompt.text.isEmpty { prompt.text.removeLast() }
+      prompt.isSelected = false
     case let .character(c):
-      prompt.text.append(c)
+      prompt.text = (prompt.isSelected ? "" : prompt.text) + String(c)
+      prompt.isSelected = false
+    case .left, .right, .home, .end:
+      // The cursor stays at the end; moving it only keeps the text, as a line editor does.
+      prompt.isSelected = false
     default:
       return []
     }
     state.overlay = .prompt(prompt)
     if prompt.purpose == .filter {
       state.filter = prompt.text
+      if !prompt.text.isEmpty { state.searchPattern = prompt.text }
       // Keep the selection if it still matches, else select the first match.
       if state.selectedRow == nil { state.selection = state.visibleRows.first?.name ?? state.selection }
       keepSelectionVisible(&state)

@@ -62,24 +62,30 @@ extension View {
             TextSpan("(you: \(change))", theme.change(kind, loss: kind.loss(metric.value, from: point.value)))]
   }
 
-  /// The key hints from the keymap ("b bits-  B bits+  f format ..."): as many as fit, in
-  /// keymap order, never cut in the middle; help and quit are kept at the end of a line too
-  /// short for all of them, since help lists the rest.
+  /// The key hints from the keymap ("b bits-  B bits+  f format ..."), in keymap order, never
+  /// cut in the middle. On a line too short for all of them the pinned ones (help, which lists
+  /// the rest, and quit) end it, and the others are kept by priority, as many as fit.
   mutating func drawHints(row: Int) {
     let hinted = Keymap.bindings.filter { $0.hint != nil }
-    let isPinned = { (binding: KeyBinding) in binding.action == .help || binding.action == .quit }
     var line = hintSpans(hinted)
     if width(of: line) > state.width {
-      let tail = hintSpans(hinted.filter(isPinned))
-      let head = packed(hinted.filter { !isPinned($0) }.map(hintGroup), width: state.width - width(of: tail) - 2)
-      line = (head.first ?? []) + [TextSpan("  ")] + tail
+      let pinned = hinted.filter { $0.priority == .pinned }
+      var room = state.width - width(of: hintSpans(pinned)) - 2
+      var kept = Set<Int>()
+      let byPriority = hinted.indices.filter { hinted[$0].priority != .pinned }
+        .sorted { (hinted[$0].priority, $0) < (hinted[$1].priority, $1) }
+      for index in byPriority {
+        let needed = width(of: hintGroup(hinted[index])) + (kept.isEmpty ? 0 : 2)
+        if needed <= room { (room, kept) = (room - needed, kept.union([index])) }
+      }
+      line = hintSpans(hinted.indices.filter(kept.contains).map { hinted[$0] }) + [TextSpan("  ")] + hintSpans(pinned)
     }
     put(line, row: row, column: 0, maxWidth: state.width)
   }
 
   /// One hint: the key, then its word.
   private func hintGroup(_ binding: KeyBinding) -> [TextSpan] {
-    [TextSpan(binding.label, theme.key), TextSpan(" " + (binding.hint ?? ""))]
+    [TextSpan(glyphs.keyLabel(binding.label), theme.key), TextSpan(" " + (binding.hint ?? ""))]
   }
 
   /// Hints two spaces apart.

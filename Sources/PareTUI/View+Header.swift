@@ -6,12 +6,13 @@ extension View {
   /// the metric with its change against the uncompressed model and the evaluation state.
   ///
   /// When the row is too narrow, the parameter count goes first, then the metric's secondary
-  /// figures (agreement, KL), then the model name is shortened.
+  /// figures (agreement, KL), then the sample size, then the model name is shortened.
   mutating func drawHeader(row: Int) {
     let compressed = state.isApplying ? String(glyphs.ellipsis) : Format.bytes(state.compressedBytes)
     let sizes = Format.bytes(state.originalBytes) + " " + String(glyphs.arrow) + " " + compressed
     var params: [TextSpan] = [TextSpan(Format.count(state.totalParams) + " params", theme.dim)]
     var secondary = secondaryMetricSpans
+    var sample = sampleSpans
     let evaluation = evaluationSpans
     var nameWidth = displayWidth(state.modelName)
     let separator = [TextSpan("  ")]
@@ -23,7 +24,7 @@ extension View {
       return Array(groups.filter { !$0.isEmpty }.joined(separator: separator))
     }
     func right() -> [TextSpan] {
-      secondary.isEmpty || evaluation.isEmpty ? secondary + evaluation : secondary + separator + evaluation
+      Array([secondary, sample, evaluation].filter { !$0.isEmpty }.joined(separator: separator))
     }
     func overflow() -> Int {
       let rightWidth = width(of: right())
@@ -31,6 +32,7 @@ extension View {
     }
     if overflow() > 0 { params = [] }
     if overflow() > 0 { secondary = [] }
+    if overflow() > 0 { sample = [] }
     if overflow() > 0 { nameWidth = max(8, nameWidth - overflow()) }
 
     let used = put(left(), row: row, column: 0, maxWidth: state.width)
@@ -64,6 +66,13 @@ extension View {
     guard state.canEvaluate, let metric = state.metric else { return [] }
     let parts = metric.secondary.compactMap { figure in figure.label.map { $0 + " " + Format.figure(figure) } }
     return parts.isEmpty ? [] : [TextSpan(parts.joined(separator: "  "), theme.dim)]
+  }
+
+  /// How many items the metric was measured on, where the explorer measures only the first of
+  /// the data ("64 sentences"), since `pare eval` measures all of them by default.
+  private var sampleSpans: [TextSpan] {
+    guard let items = state.sampledItems, let metric = state.metric, metric.samples > 0 else { return [] }
+    return [TextSpan("\(metric.samples) \(items)", theme.dim)]
   }
 
   /// The current spinner frame.

@@ -16,7 +16,7 @@ extension View {
   /// one column where it fits, else in two with the text wrapped, else in two cut short.
   private mutating func drawHelp() {
     let entries = Keymap.bindings
-    let labelWidth = entries.map { displayWidth($0.label) }.max() ?? 0
+    let labelWidth = entries.map { displayWidth(glyphs.keyLabel($0.label)) }.max() ?? 0
     let textWidth = state.width - 4
     let rowsAvailable = state.height - 2
     let gap = 3
@@ -44,8 +44,8 @@ extension View {
   /// indented under the text) or cut to one line.
   private func helpBlock(_ binding: KeyBinding, labelWidth: Int, width: Int, wraps: Bool) -> [[TextSpan]] {
     let indent = TextSpan(String(repeating: " ", count: labelWidth + 2))
-    let label = [TextSpan(binding.label, theme.key),
-                 TextSpan(String(repeating: " ", count: labelWidth + 2 - displayWidth(binding.label)))]
+    let keys = glyphs.keyLabel(binding.label)
+    let label = [TextSpan(keys, theme.key), TextSpan(String(repeating: " ", count: labelWidth + 2 - displayWidth(keys)))]
     let textWidth = max(width - labelWidth - 2, 1)
     let text = wraps ? wrapped(binding.help, width: textWidth)
                      : [Canvas.truncated(binding.help, toWidth: textWidth, ellipsis: glyphs.ellipsis)]
@@ -102,7 +102,8 @@ extension View {
     if displayWidth(text) > fieldWidth {
       text = String(Canvas.truncated(String(text.reversed()), toWidth: fieldWidth, ellipsis: glyphs.ellipsis).reversed())
     }
-    let used = canvas.put(text, row: inner.row + 1, column: inner.column, style: theme.plain, maxWidth: fieldWidth)
+    let used = canvas.put(text, row: inner.row + 1, column: inner.column, style: prompt.isSelected ? theme.selected : theme.plain,
+                          maxWidth: fieldWidth)
     canvas.put(" ", row: inner.row + 1, column: inner.column + used, style: theme.selected)
     put(keySpans, row: inner.row + 3, column: inner.column, maxWidth: inner.width)
   }
@@ -114,8 +115,9 @@ extension View {
     let text: String
     let title: String
     switch question {
-    case .quitUnsaved:
-      (title, text) = ("quit", "Quit without exporting the plan? y/n")
+    case let .quit(unsaved, searchTarget):
+      let search = searchTarget.map { " The running \(Format.trimmed($0))x search stops." } ?? ""
+      (title, text) = ("quit", (unsaved ? "Quit without exporting the plan?" : "Quit?") + search + " y/n")
     case let .restoreSession(tensors):
       let count = tensors == 1 ? "1 tensor" : "\(tensors) tensors"
       (title, text) = ("restore", "Restore the plan from your last session on this model (\(count))? y/n")

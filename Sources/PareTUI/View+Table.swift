@@ -86,8 +86,7 @@ extension View {
   /// scroll offset, the selected one in reverse video, and the rule on its right that shows
   /// where the visible rows are.
   mutating func drawTable(_ rows: [TensorRow], selectedIndex: Int?, layout: TableLayout, in rect: Rect) {
-    drawTableRow(layout.columns.map { ($0.column.title, $0.column.alignsRight) }, styles: nil,
-                 row: rect.row, column: rect.column, layout: layout, base: theme.strong)
+    drawTableHeader(layout: layout, row: rect.row, column: rect.column)
     let body = rect.dropping(rows: 1)
     let first = View.firstVisibleRow(offset: state.scrollOffset, selected: selectedIndex,
                                      count: rows.count, visible: body.height)
@@ -114,6 +113,34 @@ extension View {
       drawTableRow(cells, styles: styles, row: body.row + line, column: body.column, layout: layout, base: base)
     }
     drawScrollRule(column: rect.right, rows: rect, first: first, visible: body.height, count: rows.count)
+  }
+
+  /// The column titles, the sorted column's followed by an arrow, in the column's padding or
+  /// the gap after it, so the layout never moves with the sort. A sort with no column of its own (sensitivity, the file's order
+  /// reversed) titles the name column instead.
+  private mutating func drawTableHeader(layout: TableLayout, row: Int, column: Int) {
+    let sort = state.sort
+    let marked: TableLayout.Column? = switch sort.key {
+    case .file: sort.isReversed ? .name : nil
+    case .name, .sensitivity: .name
+    case .params: .params
+    case .size: .size
+    case .error: .error
+    }
+    let nameTitle = switch sort.key {
+    case .sensitivity: "by sens"
+    case .file where sort.isReversed: "by file"
+    default: TableLayout.Column.name.title
+    }
+    let cells = layout.columns.map { ($0.column == .name ? nameTitle : $0.column.title, $0.column.alignsRight) }
+    drawTableRow(cells, styles: nil, row: row, column: column, layout: layout, base: theme.strong)
+    guard let index = layout.columns.firstIndex(where: { $0.column == marked }) else { return }
+    let start = column + layout.columns[..<index].reduce(0) { $0 + $1.width + 1 }
+    let (title, alignsRight) = cells[index]
+    let width = layout.columns[index].width
+    let arrow = sort.isDescending ? glyphs.descending : glyphs.ascending
+    let x = alignsRight ? start + width : start + min(displayWidth(title), width)
+    canvas.put(String(arrow), row: row, column: x, style: theme.accent)
   }
 
   /// One line of the table: `cells` aligned in the layout's columns, one space apart.

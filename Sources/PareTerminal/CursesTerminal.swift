@@ -40,8 +40,10 @@ private let cursesIsOpen = Atomic<Bool>(false)
 /// standard error is held in a temporary file and shown after the terminal is restored.
 ///
 /// The terminal is also restored when the process ends another way: on SIGINT (Ctrl-C),
-/// SIGTERM, SIGHUP, SIGUSR1, SIGPIPE, a crash or `exit()` (see `EmergencyRestore`). Ctrl-C therefore quits at once,
-/// without the explorer's "unsaved changes" question; the process dies of the signal.
+/// SIGTERM, SIGHUP, SIGUSR1, SIGPIPE, a crash or `exit()` (see `EmergencyRestore`). Ctrl-C is no
+/// signal while the terminal is open but the key `.control("c")`, so the explorer can ask before
+/// unsaved work is lost, as for `q`; a SIGINT sent otherwise (`kill -INT`) still ends the process
+/// at once.
 /// SIGTSTP (Ctrl-Z) is left to ncurses, which restores the terminal before the process stops
 /// and redraws the screen when it continues; SIGWINCH too, which becomes `KeyEvent.resize`.
 public final class CursesTerminal: Terminal {
@@ -68,6 +70,17 @@ public final class CursesTerminal: Terminal {
   private struct ColorKey: Hashable {
     var foreground: TerminalColor?
     var background: TerminalColor?
+  }
+
+  /// Turns off the tty's interrupt character, so Ctrl-C reaches the reader as byte 3, and makes
+  /// that curses' program mode, which it puts back after a Ctrl-Z. `endwin` restores the shell
+  /// mode saved when the screen was created, Ctrl-C's signal included.
+  private static func deliverInterruptKeyAsKey(_ fd: Int32) {
+    var modes = termios()
+    guard tcgetattr(fd, &modes) == 0 else { return }
+    withUnsafeMutableBytes(of: &modes.c_cc) { $0[Int(VINTR)] = 0 }  // 0 is _POSIX_VDISABLE on Linux
+    guard tcsetattr(fd, TCSANOW, &modes) == 0 else { return }
+    def_prog_mode()
   }
 
   /// Opens the terminal on standard input and output.
@@ -125,6 +138,7 @@ public final class CursesTerminal: Terminal {
     set_escdelay(25)
     curs_set(0)
     mouseinterval(0)  // report presses at once instead of waiting to recognise a click
+    Self.deliverInterruptKeyAsKey(inputFD)
 
     let environment = getenv("NO_COLOR").map { ["NO_COLOR": String(cString: $0)] } ?? [:]
     let codeset = nl_langinfo(nl_item(CODESET)).map { String(cString: $0) } ?? ""

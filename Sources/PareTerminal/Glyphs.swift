@@ -27,6 +27,17 @@ public struct Glyphs: Hashable, Sendable {
   public let spinner: [Character]
   /// Whether braille dot patterns are drawn as braille; see `braille(_:)`.
   public let usesBraille: Bool
+  /// Marks a column sorted in increasing and in decreasing order.
+  public let ascending: Character
+  public let descending: Character
+  /// How the arrow keys are named in key hints and help ("↑", or "Up" where arrows would show
+  /// as "?"), by the arrow character the keymap writes.
+  public let arrowKeyNames: [Character: String]
+
+  /// `label` with every arrow key written as this set names it ("↑/k" becomes "Up/k").
+  public func keyLabel(_ label: String) -> String {
+    label.map { arrowKeyNames[$0] ?? String($0) }.joined()
+  }
 
   /// Block, braille and box-drawing characters, for UTF-8 locales.
   public static let unicode = Glyphs(
@@ -35,7 +46,8 @@ public struct Glyphs: Hashable, Sendable {
     topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
     ellipsis: "…", arrow: "→",
     spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
-    usesBraille: true)
+    usesBraille: true, ascending: "▲", descending: "▼",
+    arrowKeyNames: ["↑": "↑", "↓": "↓", "←": "←", "→": "→"])
 
   /// Plain ASCII stand-ins, for other locales.
   public static let ascii = Glyphs(
@@ -44,7 +56,8 @@ public struct Glyphs: Hashable, Sendable {
     topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
     ellipsis: "~", arrow: ">",
     spinner: ["|", "/", "-", "\\"],
-    usesBraille: false)
+    usesBraille: false, ascending: "^", descending: "v",
+    arrowKeyNames: ["↑": "Up", "↓": "Dn", "←": "Left", "→": "Right"])
 
   /// The bar for a fraction of full height: 0 (or less, or NaN) gives the lowest bar, 1 (or
   /// more) the full one.

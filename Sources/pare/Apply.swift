@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PareCompression
+import PareFormats
 import PareWorkbench
 
 /// `pare apply MODEL --plan F --output DIR [--packed]`: exports the compressed model.
@@ -31,6 +32,7 @@ struct Apply: ParsableCommand {
   @OptionGroup var evaluationData: EvaluationDataOptions
 
   func run() throws {
+    try OutputPath.refuseUnexpandedTilde(output, home: ProcessInfo.processInfo.environment["HOME"])
     let opened = try PlannedModel(modelPath: model, planPath: plan)
     // Measure only where it makes sense: explicit data must work; by default, a model that
     // cannot run or has no bundled data simply gets no metric.

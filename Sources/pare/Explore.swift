@@ -44,9 +44,12 @@ struct Explore: ParsableCommand {
     let terminal = try CursesTerminal()
     defer { terminal.shutdown() }
     terminal.setMouse(mouse)
-    let noData = "no evaluation data; open it with " + (opened.family.map { type(of: $0).data.usage } ?? "data")
+    let dataKind = opened.family.map { type(of: $0).data }
+    let noData = "no evaluation data; open it with " + (dataKind?.usage ?? "data")
+    // A kind with a limit option measures only the first items here (the header says how many).
+    let options = ExplorerOptions(planFile: plan, sampledItems: dataKind?.limitOption == nil ? nil : dataKind?.items)
     ExplorerController(terminal: terminal, session: session, store: store, sensitivity: sensitivity,
-                       noMeasurementReason: opened.browseOnlyReason ?? noData).run()
+                       noMeasurementReason: opened.browseOnlyReason ?? noData, options: options).run()
   }
 
   /// What the sensitivity view and `a` measure with: a sibling of the session's evaluator (same

@@ -20,9 +20,8 @@ struct PlannedModel {
     if let planPath {
       plan = try Plan.load(path: planPath)
       try plan.validate(against: model.weights, file: planPath)
-      if let recorded = plan.model?.sha256, recorded != model.weights.sha256() {
-        FileHandle.standardError.write(Data(
-          "warning: \(planPath) was made for other weights (sha256 \(recorded.prefix(12))…); applying it anyway\n".utf8))
+      if let warning = plan.otherWeightsWarning(file: planPath, weightsSHA256: model.weights.sha256()) {
+        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
       }
     }
     applied = try AppliedPlan(plan: plan, weights: model.weights, cache: compression)

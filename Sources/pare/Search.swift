@@ -160,6 +160,7 @@ struct Search: ParsableCommand {
     let inputs = setup.model.inputFiles + [setup.data.path]
     var outputs = [svg].compactMap { $0 }
     if let output {
+      try OutputPath.refuseUnexpandedTilde(output, home: ProcessInfo.processInfo.environment["HOME"])
       outputs += frontier ? try ladder().map { frontierPlanPath(ratio: $0, in: output) } : [output]
     }
     for path in outputs { try OutputPath.refuseOverwriting(inputs, with: path) }

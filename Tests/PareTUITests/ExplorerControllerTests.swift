@@ -13,15 +13,16 @@ struct ExplorerControllerTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-  func explorer(store: SessionStore? = nil) throws -> (ExplorerController, FakeTerminal) {
+  func explorer(store: SessionStore? = nil, initialPlan: Plan = Plan(),
+                options: ExplorerOptions = ExplorerOptions()) throws -> (ExplorerController, FakeTerminal) {
     let opened = try OpenedModel(path: Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
     let model = opened.directory
     let data = EvaluationData(path: Self.root.appendingPathComponent("assets/data/mnist-test.safetensors").path)
     let compression = CompressionCache()
     let evaluator = try #require(opened.family).evaluator(on: data, compression: compression, cachesActivations: true)
-    let session = try Session(model: model, evaluator: evaluator, compression: compression)
+    let session = try Session(model: model, initialPlan: initialPlan, evaluator: evaluator, compression: compression)
     let terminal = FakeTerminal(width: 120, height: 30)
-    return (ExplorerController(terminal: terminal, session: session, store: store), terminal)
+    return (ExplorerController(terminal: terminal, session: session, store: store, options: options), terminal)
   }
 
   /// Ticks until the evaluation and the selected tensor's detail settle (both are computed in

@@ -68,10 +68,54 @@ struct UpdateTests {
     s.plan.tensors["layer0.weight"] = CompressionSpec(quantize: QuantizeSpec(bits: 4))
     s.isExported = false
     #expect(press(&s, .character("q")).isEmpty)
-    #expect(s.overlay == .confirm(.quitUnsaved))
+    #expect(s.overlay == .confirm(.quit(unsaved: true, searchTarget: nil)))
     #expect(press(&s, .character("n")).isEmpty && s.overlay == nil)
     press(&s, .character("q"))
     #expect(press(&s, .character("y")) == [.quit])
+  }
+
+  @Test func shiftTabAndTheArrowsSwitchDetailViews() {
+    var s = state()
+    press(&s, .right)
+    #expect(s.detailView == .spectrum)
+    press(&s, .left, .left)
+    #expect(s.detailView == .sensitivity)
+    press(&s, .backTab)
+    #expect(s.detailView == .stats)
+  }
+
+  @Test func anUnknownKeyPointsToHelpOnce() {
+    var s = state()
+    press(&s, .character("z"))
+    #expect(s.message?.text == "press ? for help")
+    s.message = nil
+    press(&s, .character("z"), .function(5))
+    #expect(s.message == nil)
+  }
+
+  @Test func ctrlCAsksAsQAndASecondCtrlCQuits() {
+    var s = state()
+    s.plan.tensors["layer0.weight"] = CompressionSpec(quantize: QuantizeSpec(bits: 4))
+    s.isExported = false
+    #expect(press(&s, .control("c")).isEmpty)
+    #expect(s.overlay == .confirm(.quit(unsaved: true, searchTarget: nil)))
+    #expect(press(&s, .control("c")) == [.quit])
+  }
+
+  @Test func quittingDuringASearchSaysItStops() throws {
+    var s = state()
+    s.search.running = RunningSearch(target: 8)
+    #expect(press(&s, .character("q")).isEmpty)
+    #expect(s.overlay == .confirm(.quit(unsaved: false, searchTarget: 8)))
+    #expect(render(s).text.contains("Quit? The running 8x search stops. y/n"))
+  }
+
+  @Test func applyingToAllTakesTheTensorsTheFilterShows() {
+    var s = state()
+    press(&s, .character("/"), .character("2"), .enter)
+    #expect(press(&s, .character("A")) == [.applySpec(source: "layer2.weight", tensors: ["layer2.weight"])])
+    press(&s, .character("/"), .escape)
+    #expect(press(&s, .character("A")) == [.applySpec(source: "layer2.weight", tensors: (0..<6).map { "layer\($0).weight" })])
   }
 
   @Test func exportPromptDefaultsAndTabSwitchesToTheModel() {

@@ -1,5 +1,6 @@
 import Foundation
 import PareTerminal
+import PareWorkbench
 import Testing
 @testable import PareTUI
 
@@ -72,7 +73,7 @@ struct ViewGoldenTests {
 
   @Test func quitConfirmation() throws {
     var state = Fixtures.lenet()
-    state.overlay = .confirm(.quitUnsaved)
+    state.overlay = .confirm(.quit(unsaved: true, searchTarget: nil))
     try expectGolden("quit-confirm-80x24", state)
   }
 
@@ -82,6 +83,33 @@ struct ViewGoldenTests {
 
   @Test func asciiGlyphs() throws {
     try expectGolden("ascii-histogram-80x24", Fixtures.lenet(glyphs: .ascii))
+  }
+
+  @Test(arguments: TableSort.Key.allCases.filter { $0 != .file })
+  func sortedTable(key: TableSort.Key) throws {
+    var state = Fixtures.lenet(selection: "fc2.weight")
+    state.sort = TableSort(key: key)
+    try expectGolden("lenet-sorted-by-\(key.rawValue)-80x24", state)
+  }
+
+  @Test func reversedSortInASCII() throws {
+    var state = Fixtures.lenet(glyphs: .ascii)
+    state.sort = TableSort(key: .size, isReversed: true)
+    try expectGolden("ascii-sorted-by-size-reversed-80x24", state)
+  }
+
+  @Test func asciiHelpNamesTheArrowKeys() throws {
+    var state = Fixtures.lenet(glyphs: .ascii)
+    state.overlay = .help
+    try expectGolden("ascii-help-80x24", state)
+  }
+
+  @Test func headerSaysHowManySentencesATextEncoderIsMeasuredOn() throws {
+    var state = Fixtures.bert(width: 120, height: 30)
+    state.canEvaluate = true
+    state.sampledItems = "sentences"
+    state.metric = PlanMetric(kind: SentenceEncoder.metric, value: 0.9978, baseline: 1, samples: 64)
+    try expectGolden("bert-sample-size-120x30", state)
   }
 
   @Test func longNamesScrolledToASelectionNearTheBottom() throws {

@@ -6,6 +6,7 @@ struct GlyphsTests {
     glyphs.bars + glyphs.spinner + [
       glyphs.horizontal, glyphs.vertical, glyphs.topLeft, glyphs.topRight,
       glyphs.bottomLeft, glyphs.bottomRight, glyphs.ellipsis, glyphs.arrow,
+      glyphs.ascending, glyphs.descending,
     ] + (0...255).map { glyphs.braille(UInt8($0)) }
   }
 
@@ -18,6 +19,12 @@ struct GlyphsTests {
 
   @Test func theASCIISetIsASCII() {
     #expect(Self.allGlyphs(.ascii).allSatisfy { $0.isASCII })
+  }
+
+  @Test func asciiNamesTheArrowKeysInWords() {
+    #expect(Glyphs.ascii.keyLabel("↑/k") == "Up/k")
+    #expect(Glyphs.ascii.keyLabel("←/→") == "Left/Right")
+    #expect(Glyphs.unicode.keyLabel("↓/j") == "↓/j")
   }
 
   @Test func setsHaveTheSameShape() {

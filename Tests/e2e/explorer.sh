@@ -75,8 +75,9 @@ all_tensors_shown() {
 
 # A fresh state directory: no saved session to offer, nothing written to the user's home.
 # Sensitivity cells go to the test's own cache folder, never the user's.
+mkdir -p "$work/home"
 tmux -u new-session -d -s "$session" -x 120 -y 40 \
-  "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_CACHE_DIR='$work/cache' PARE_ASSETS='$root/assets' '$pare'; echo \$? > '$work/exit-code'; sleep 30"
+  "cd '$work' && HOME='$work/home' LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_CACHE_DIR='$work/cache' PARE_ASSETS='$root/assets' '$pare'; echo \$? > '$work/exit-code'; sleep 30"
 
 check "the table shows up" wait_for "fc3\.bias" 30
 check "every tensor is listed" all_tensors_shown
@@ -100,6 +101,20 @@ settle
 check "as many undos restore the table exactly" test "$table_before" = "$(table)"
 check "and the header" test "$header_before" = "$(screen | head -n 1)"
 
+# s cycles the sort: name, params, then size, where the biggest tensor is the first row.
+tmux send-keys -t "$session" s s s
+settle
+check "sorting by size puts the biggest tensor first" test "$(table | sed -n 2p | awk '{print $1}')" = "fc1.weight"
+
+# The export prompt expands ~ as a shell does: the plan lands under $HOME, no folder named ~.
+tmux send-keys -t "$session" e
+for _ in $(seq 40); do tmux send-keys -t "$session" BSpace; done
+tmux send-keys -t "$session" -l '~/plan.json'
+tmux send-keys -t "$session" Enter
+settle
+check "an export to ~/plan.json writes it under \$HOME" test -f "$work/home/plan.json"
+check "and makes no folder named ~" test ! -e "$work/~"
+
 # The sensitivity view, fifth in the Tab cycle: the sweep runs in the background, then every
 # matrix gets a row of cells (accuracy changes in points) and the cells are cached.
 tmux send-keys -t "$session" Tab Tab Tab Tab
@@ -115,11 +130,11 @@ tmux resize-window -t "$session" -x 80 -y 24
 settle
 check "at 80x24 every tensor is still listed" all_tensors_shown
 
-# An unexported edit makes q ask; answering yes quits with status 0.
+# An unexported edit makes Ctrl-C ask, as q does; answering yes quits with status 0.
 tmux send-keys -t "$session" b
 settle
-tmux send-keys -t "$session" q
-check "q asks before losing an unexported plan" wait_for "[Qq]uit" 5
+tmux send-keys -t "$session" C-c
+check "Ctrl-C asks before losing an unexported plan" wait_for "Quit without exporting" 5
 tmux send-keys -t "$session" y
 for _ in $(seq 50); do [ -s "$work/exit-code" ] && break; sleep 0.2; done
 check "pare exits with status 0" test "$(cat "$work/exit-code" 2>/dev/null)" = "0"
@@ -131,6 +146,7 @@ tmux -u new-session -d -s "$session" -x 120 -y 40 \
   "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_CACHE_DIR='$work/cache' PARE_ASSETS='$root/assets' '$pare' '$root/Tests/PareEngineTests/Fixtures/tiny-bert'; echo \$? > '$work/exit-code'; sleep 30"
 check "a BERT model opens with its tensors" wait_for "1/40 *$" 30
 check "its fidelity is measured" wait_for "fidelity 1\.0000" 30
+check "the header says how many sentences it is measured on" wait_for "64 sentences +fidelity" 5
 settle
 # Select the word embeddings (the sixth row, as in the file) and take them to 2 bits.
 tmux send-keys -t "$session" j j j j j b b b b b b b
