@@ -52,6 +52,20 @@ struct KernelEquivalenceTests {
     #expect(q.codebooks.map(\.bitPattern) == expected.codebooks.map(\.bitPattern))
   }
 
+  /// The entropy estimate counts symbols from the code bytes (or the FP16/BF16 patterns) chunk by
+  /// chunk; it must equal the histogram over all code values, with and without a pruning mask.
+  @Test(arguments: specs)
+  func entropyMatchesCodeHistogram(spec: QuantizeSpec) {
+    let (rows, columns) = (130, 520)
+    let w = Self.data(rows, columns, seed: 11)
+    var rng = SeededGenerator(seed: 12)
+    let kept = w.map { _ in rng.next() % 4 != 0 }
+    let q = Quantizer.quantize(w, rows: rows, columns: columns, spec: spec)
+    for mask in [nil, kept] {
+      #expect(StorageCost.entropy(of: q.symbolCounts(where: mask)) == ScalarReference.entropy(of: q.codes, where: mask))
+    }
+  }
+
   /// FP8 rounding and encoding by bit arithmetic against the exponent-and-step scalar forms, over
   /// every FP8 value, the midpoints between neighbours, and a sweep of Float32 bit patterns.
   @Test(arguments: [(FloatFormat.e4m3, ScalarReference.Format.e4m3), (.e5m2, .e5m2)])

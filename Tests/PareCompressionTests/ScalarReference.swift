@@ -117,4 +117,21 @@ enum ScalarReference {
     }
   }
 
+  /// Shannon entropy in bits per symbol of the codes at kept positions, from a histogram over
+  /// every code value from -128 to 65535.
+  static func entropy(of codes: [Int32], where kept: [Bool]?) -> Double {
+    var histogram = [Int](repeating: 0, count: 65536 + 128)
+    var total = 0
+    for (i, c) in codes.enumerated() where kept?[i] ?? true {
+      histogram[Int(c) + 128] += 1
+      total += 1
+    }
+    guard total > 0 else { return 0 }
+    return histogram.reduce(0.0) { h, n in
+      guard n > 0 else { return h }
+      let p = Double(n) / Double(total)
+      return h - p * log2(p)
+    }
+  }
+
 }
