@@ -66,6 +66,17 @@ struct KernelEquivalenceTests {
     }
   }
 
+  /// The weight error sums blocks on several cores: the same value as one running sum up to
+  /// rounding, and the same bits on every run.
+  @Test func weightErrorMatchesRunningSum() {
+    let w = Self.data(130, 520, seed: 31)
+    let v = Quantizer.quantize(w, rows: 130, columns: 520, spec: intSpec(4, .group, groupSize: 64)).values
+    let error = WeightError(original: w, compressed: v)
+    let expected = ScalarReference.relativeMSE(w, v)
+    #expect(abs(error.relativeMSE - expected) <= 1e-12 * expected)
+    #expect(WeightError(original: w, compressed: v) == error)
+  }
+
   /// FP8 rounding and encoding by bit arithmetic against the exponent-and-step scalar forms, over
   /// every FP8 value, the midpoints between neighbours, and a sweep of Float32 bit patterns.
   @Test(arguments: [(FloatFormat.e4m3, ScalarReference.Format.e4m3), (.e5m2, .e5m2)])

@@ -134,4 +134,13 @@ enum ScalarReference {
     }
   }
 
+  /// Σ(w - v)² / Σw², summed in Double element by element.
+  static func relativeMSE(_ w: [Float], _ v: [Float]) -> Double {
+    var signal = 0.0, noise = 0.0
+    for (a, b) in zip(w, v) {
+      signal += Double(a) * Double(a)
+      noise += (Double(a) - Double(b)) * (Double(a) - Double(b))
+    }
+    return signal > 0 ? noise / signal : (noise > 0 ? .infinity : 0)
+  }
 }
