@@ -66,6 +66,23 @@ struct KernelEquivalenceTests {
     }
   }
 
+  static let pruneSpecs: [PruneSpec] =
+    [0, 0.001, 0.3, 0.5, 0.9, 0.999].flatMap { [PruneSpec.magnitude($0), .magnitude($0, granularity: .channel)] }
+    + [(1, 1), (1, 4), (2, 4), (3, 8), (5, 7), (2, 64), (200, 256)].map { PruneSpec.nm($0.0, $0.1) }
+
+  /// Pruning selects thresholds instead of sorting; ties must still fall by index as specified.
+  @Test(arguments: pruneSpecs)
+  func prunerMatchesSorting(spec: PruneSpec) {
+    for (rows, columns) in Self.shapes {
+      // Values on a coarse grid, so that many magnitudes tie.
+      let w = Self.data(rows, columns, seed: 21).map { ($0 * 4).rounded() / 4 }
+      let pruned = Pruner.prune(w, rows: rows, columns: columns, spec: spec)
+      let expected = ScalarReference.prune(w, rows: rows, columns: columns, spec: spec)
+      #expect(pruned.kept == expected, "\(spec) on [\(rows), \(columns)]")
+      #expect(pruned.values.map(\.bitPattern) == zip(w, expected).map { $1 ? $0.bitPattern : 0 })
+    }
+  }
+
   /// The weight error sums blocks on several cores: the same value as one running sum up to
   /// rounding, and the same bits on every run.
   @Test func weightErrorMatchesRunningSum() {

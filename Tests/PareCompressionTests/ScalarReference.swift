@@ -134,6 +134,33 @@ enum ScalarReference {
     }
   }
 
+  /// Pruning by sorting each group or block with the tie rule spelled out in the comparison.
+  static func prune(_ w: [Float], rows: Int, columns: Int, spec: PruneSpec) -> [Bool] {
+    var kept = [Bool](repeating: true, count: w.count)
+    switch spec.method {
+    case .magnitude:
+      let layout = GroupLayout(rows: rows, columns: columns, granularity: spec.granularity == .channel ? .channel : .tensor)
+      for g in 0..<layout.count {
+        let range = layout.range(g)
+        let zeroed = Int(((spec.sparsity ?? 0) * Double(range.count)).rounded(.toNearestOrEven))
+        let smallestFirst = range.sorted { a, b in abs(w[a]) != abs(w[b]) ? abs(w[a]) < abs(w[b]) : a < b }
+        for i in smallestFirst.prefix(zeroed) { kept[i] = false }
+      }
+    case .nm:
+      let n = spec.n ?? 0, m = max(spec.m ?? 1, 1)
+      for row in 0..<rows {
+        let rowEnd = (row + 1) * columns
+        for start in stride(from: row * columns, to: rowEnd, by: m) {
+          let largestFirst = (start..<min(start + m, rowEnd)).sorted { a, b in
+            abs(w[a]) != abs(w[b]) ? abs(w[a]) > abs(w[b]) : a < b
+          }
+          for i in largestFirst.dropFirst(n) { kept[i] = false }
+        }
+      }
+    }
+    return kept
+  }
+
   /// Σ(w - v)² / Σw², summed in Double element by element.
   static func relativeMSE(_ w: [Float], _ v: [Float]) -> Double {
     var signal = 0.0, noise = 0.0
