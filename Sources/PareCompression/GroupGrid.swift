@@ -20,10 +20,15 @@ struct Extremes {
       lo.replace(with: x, where: x .< lo)
       hi.replace(with: x, where: x .> hi)
     }
-    for lane in 0..<8 {
-      if lo[lane] < self.lo { self.lo = lo[lane] }
-      if hi[lane] > self.hi { self.hi = hi[lane] }
-    }
+    // Halving the vectors keeps the reduction in vector compares (lane by lane, it branched).
+    var lo4 = lo.lowHalf, hi4 = hi.lowHalf
+    lo4.replace(with: lo.highHalf, where: lo.highHalf .< lo4)
+    hi4.replace(with: hi.highHalf, where: hi.highHalf .> hi4)
+    var lo2 = lo4.lowHalf, hi2 = hi4.lowHalf
+    lo2.replace(with: lo4.highHalf, where: lo4.highHalf .< lo2)
+    hi2.replace(with: hi4.highHalf, where: hi4.highHalf .> hi2)
+    self.lo = lo2[1] < lo2[0] ? lo2[1] : lo2[0]
+    self.hi = hi2[1] > hi2[0] ? hi2[1] : hi2[0]
   }
 
   /// The extremes of both parts.

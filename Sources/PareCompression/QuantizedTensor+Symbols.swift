@@ -27,12 +27,12 @@ extension QuantizedTensor {
   private func byteCounts(where kept: UnsafePointer<Bool>?) -> [Int] {
     codeBytes.withUnsafeBufferPointer { codes in
       mergedHistograms(bins: 256, ParallelChunks.map(count: codes.count, chunkSize: 1 << 18) { range in
-        // Four interleaved histograms: a run of one code would otherwise wait on one counter.
-        var histogram = [Int](repeating: 0, count: 4 * 256)
+        // Eight interleaved histograms: a run of one code would otherwise wait on one counter.
+        var histogram = [Int](repeating: 0, count: 8 * 256)
         histogram.withUnsafeMutableBufferPointer { histogram in
           for i in range {
             if let kept, !kept[i] { continue }
-            histogram[(i & 3) << 8 | Int(codes[i])] &+= 1
+            histogram[(i & 7) << 8 | Int(codes[i])] &+= 1
           }
         }
         return histogram

@@ -12,7 +12,7 @@ extension FloatConversion {
   /// rebiasing the exponent, which carries into the exponent, and past 65504 into infinity, by
   /// itself; results below 2^-14 come from adding 0.5, whose binade has exactly the f16
   /// subnormal spacing 2^-24, so the FPU rounds; NaN keeps its top payload bits and is quieted.
-  @inlinable public static func f16Bits(_ x: SIMD8<Float>) -> SIMD8<UInt32> {
+  @inlinable @inline(__always) public static func f16Bits(_ x: SIMD8<Float>) -> SIMD8<UInt32> {
     let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
     let magnitudeBits = bits & 0x7FFF_FFFF
     let magnitude = unsafeBitCast(magnitudeBits, to: SIMD8<Float>.self)
@@ -29,7 +29,7 @@ extension FloatConversion {
   /// The exponent is rebiased; infinities and NaNs get the all-ones Float32 exponent, and a NaN
   /// comes out quiet, as from the scalar conversion; a subnormal's value is read as a normal
   /// number with exponent 2^-14 minus 2^-14.
-  @inlinable public static func float(f16Bits bits: SIMD8<UInt32>) -> SIMD8<Float> {
+  @inlinable @inline(__always) public static func float(f16Bits bits: SIMD8<UInt32>) -> SIMD8<Float> {
     var magnitude = (bits & 0x7FFF) &<< 13 &+ (112 << 23)
     let rebiased = unsafeBitCast(magnitude, to: SIMD8<Float>.self)
     magnitude.replace(with: magnitude &+ (112 << 23), where: rebiased .>= 65536)
@@ -42,7 +42,7 @@ extension FloatConversion {
   }
 
   /// `bf16Bits` of each lane (in the low 16 bits of each result lane).
-  @inlinable public static func bf16Bits(_ x: SIMD8<Float>) -> SIMD8<UInt32> {
+  @inlinable @inline(__always) public static func bf16Bits(_ x: SIMD8<Float>) -> SIMD8<UInt32> {
     let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
     var result = bits &>> 16 | 0x0040
     result.replace(with: (bits &+ 0x7FFF &+ (bits &>> 16) & 1) &>> 16, where: x .== x)
@@ -50,7 +50,7 @@ extension FloatConversion {
   }
 
   /// `float(bf16Bits:)` of the low 16 bits of each lane.
-  @inlinable public static func float(bf16Bits bits: SIMD8<UInt32>) -> SIMD8<Float> {
+  @inlinable @inline(__always) public static func float(bf16Bits bits: SIMD8<UInt32>) -> SIMD8<Float> {
     unsafeBitCast(bits &<< 16, to: SIMD8<Float>.self)
   }
 }

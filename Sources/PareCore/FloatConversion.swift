@@ -11,7 +11,7 @@ public enum FloatConversion {
 
   /// `x` rounded to the nearest binary16 value (what DESIGN.md §4 calls f16(x)). By the vector
   /// conversions, which are no library calls: every quantization group's scale rounds here.
-  @inlinable public static func roundedToF16(_ x: Float) -> Float { float(f16Bits: f16Bits(SIMD8(repeating: x)))[0] }
+  @inlinable @inline(__always) public static func roundedToF16(_ x: Float) -> Float { float(f16Bits: f16Bits(SIMD8(repeating: x)))[0] }
 
   /// The bfloat16 bit pattern nearest to `x` (round to nearest even; NaN stays a quiet NaN).
   @inlinable public static func bf16Bits(_ x: Float) -> UInt16 {
