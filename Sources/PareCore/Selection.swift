@@ -21,8 +21,9 @@ extension UnsafeMutableBufferPointer where Element: Comparable {
       // Hoare partition: afterwards every element of low...j is <= pivot <= every one of i...high.
       var i = low, j = high
       while i <= j {
-        while self[i] < pivot { i += 1 }
-        while pivot < self[j] { j -= 1 }
+        // The bounds only matter with NaN, which breaks the median-of-three sentinels.
+        while i < high && self[i] < pivot { i += 1 }
+        while j > low && pivot < self[j] { j -= 1 }
         if i <= j {
           swapAt(i, j)
           i += 1
