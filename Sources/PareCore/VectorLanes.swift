@@ -22,16 +22,34 @@ public struct Vectors8: Sequence, IteratorProtocol {
   }
 }
 
+extension UnsafeRawPointer {
+  /// The `lanes` (1...8) values of type `T` stored from `byteOffset` on (no alignment needed),
+  /// the other lanes set to `padding`.
+  @inlinable @inline(__always)
+  public func vector8<T: SIMDScalar>(of _: T.Type, atByteOffset byteOffset: Int, lanes: Int, padding: T) -> SIMD8<T> {
+    if lanes == 8 { return loadUnaligned(fromByteOffset: byteOffset, as: SIMD8<T>.self) }
+    // Copied as bytes: built lane by lane, the partial vector leads the compiler to assemble
+    // every vector from scalars.
+    var v = SIMD8<T>(repeating: padding)
+    withUnsafeMutableBytes(of: &v) { $0.copyMemory(from: UnsafeRawBufferPointer(start: self + byteOffset, count: lanes * MemoryLayout<T>.stride)) }
+    return v
+  }
+}
+
+extension UnsafeMutableRawPointer {
+  /// Stores the first `lanes` (1...8) lanes of `v` from `byteOffset` on (no alignment needed).
+  @inlinable @inline(__always)
+  public func store<T: SIMDScalar>(_ v: SIMD8<T>, atByteOffset byteOffset: Int, lanes: Int) {
+    if lanes == 8 { return storeBytes(of: v, toByteOffset: byteOffset, as: SIMD8<T>.self) }
+    withUnsafeBytes(of: v) { (self + byteOffset).copyMemory(from: $0.baseAddress!, byteCount: lanes * MemoryLayout<T>.stride) }
+  }
+}
+
 extension UnsafePointer where Pointee: SIMDScalar {
   /// The `lanes` (1...8) elements from `offset` on, the other lanes set to `padding`.
   @inlinable @inline(__always)
   public func vector8(at offset: Int, lanes: Int, padding: Pointee) -> SIMD8<Pointee> {
-    if lanes == 8 { return UnsafeRawPointer(self + offset).loadUnaligned(as: SIMD8<Pointee>.self) }
-    // Copied as bytes: built lane by lane, the partial vector leads the compiler to assemble
-    // every vector from scalars.
-    var v = SIMD8<Pointee>(repeating: padding)
-    withUnsafeMutableBytes(of: &v) { $0.copyMemory(from: UnsafeRawBufferPointer(start: self + offset, count: lanes * MemoryLayout<Pointee>.stride)) }
-    return v
+    UnsafeRawPointer(self).vector8(of: Pointee.self, atByteOffset: offset * MemoryLayout<Pointee>.stride, lanes: lanes, padding: padding)
   }
 }
 
@@ -39,8 +57,7 @@ extension UnsafeMutablePointer where Pointee: SIMDScalar {
   /// Stores the first `lanes` (1...8) lanes of `v` from `offset` on.
   @inlinable @inline(__always)
   public func store(_ v: SIMD8<Pointee>, at offset: Int, lanes: Int) {
-    if lanes == 8 { return UnsafeMutableRawPointer(self + offset).storeBytes(of: v, as: SIMD8<Pointee>.self) }
-    withUnsafeBytes(of: v) { UnsafeMutableRawPointer(self + offset).copyMemory(from: $0.baseAddress!, byteCount: lanes * MemoryLayout<Pointee>.stride) }
+    UnsafeMutableRawPointer(self).store(v, atByteOffset: offset * MemoryLayout<Pointee>.stride, lanes: lanes)
   }
 }
 
