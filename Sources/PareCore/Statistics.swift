@@ -102,11 +102,10 @@ extension TensorStatistics {
   /// The `q`-th percentiles (0...100) of `values` with linear interpolation between order
   /// statistics, as numpy.percentile's default method. Empty input gives zeros.
   ///
-  /// The order statistics come from successive selections on a copy, not a sort. (Of equal
-  /// zeros a sort and a selection may pick differently signed ones; the interpolation turns
-  /// either into +0.)
+  /// The order statistics come from selections on a copy, not a sort. (Of equal zeros a sort
+  /// and a selection may pick differently signed ones; the interpolation turns either into +0.)
   ///
-  /// - Complexity: O(n) per distinct order statistic, on a shrinking range.
+  /// - Complexity: O(n log m) for m distinct order statistics.
   public static func percentiles(of values: [Float], _ q: [Double]) -> [Float] {
     guard !values.isEmpty else { return q.map { _ in 0 } }
     let positions = q.map { p in Swift.min(Swift.max(p, 0), 100) / 100 * Double(values.count - 1) }
@@ -115,13 +114,17 @@ extension TensorStatistics {
     var ordered = values
     var statistics: [Int: Float] = [:]
     ordered.withUnsafeMutableBufferPointer { ordered in
-      // After selecting k, everything before k is <= ordered[k]: the next k selects from k + 1 on.
-      var from = 0
-      for k in needed {
-        UnsafeMutableBufferPointer(rebasing: ordered[from...]).selectNth(k - from)
+      // The middle position first, then the lower ones left of it and the higher ones right of
+      // it: each selection works on the part the previous ones left, O(n log m) for m positions.
+      func select(_ positions: ArraySlice<Int>, in range: Range<Int>) {
+        guard !positions.isEmpty else { return }
+        let middle = positions.startIndex + positions.count / 2, k = positions[middle]
+        UnsafeMutableBufferPointer(rebasing: ordered[range]).selectNth(k - range.lowerBound)
         statistics[k] = ordered[k]
-        from = k + 1
+        select(positions[..<middle], in: range.lowerBound..<k)
+        select(positions[(middle + 1)...], in: (k + 1)..<range.upperBound)
       }
+      select(needed[...], in: 0..<ordered.count)
     }
     return zip(positions, below).map { position, below in
       let above = Swift.min(below + 1, values.count - 1)
@@ -155,13 +158,15 @@ public struct Histogram: Sendable, Equatable {
       edges.withUnsafeBufferPointer { edges in
         ParallelChunks.map(count: values.count, chunkSize: 1 << 16) { chunk in
           var counts = [Int](repeating: 0, count: bins)
-          for x in values[chunk] where x >= first && x <= last {
-            // The largest bin whose lower edge is <= x (the last bin also takes x == last).
-            let guess = (x - first) * binsPerUnit
-            var bin = guess < Float(bins) ? Int(guess) : bins - 1
-            while bin < bins - 1 && edges[bin + 1] <= x { bin += 1 }
-            while bin > 0 && edges[bin] > x { bin -= 1 }
-            counts[bin] += 1
+          counts.withUnsafeMutableBufferPointer { counts in
+            for x in values[chunk] where x >= first && x <= last {
+              // The largest bin whose lower edge is <= x (the last bin also takes x == last).
+              let guess = (x - first) * binsPerUnit
+              var bin = guess < Float(bins) ? Int(guess) : bins - 1
+              while bin < bins - 1 && edges[bin + 1] <= x { bin += 1 }
+              while bin > 0 && edges[bin] > x { bin -= 1 }
+              counts[bin] += 1
+            }
           }
           return counts
         }
