@@ -44,7 +44,17 @@ public enum Pruner {
         }
       }
     }
-    return (zip(values, kept).map { $1 ? $0 : 0 }, kept)
+    let pruned = values.withUnsafeBufferPointer { values in
+      kept.withUnsafeBufferPointer { kept in
+        [Float](overwriting: values.count) { out in
+          // A mask, not a branch: which entries are kept looks random to the branch predictor.
+          for i in 0..<values.count {
+            out[i] = Float(bitPattern: values[i].bitPattern & (0 &- UInt32(unsafeBitCast(kept[i], to: UInt8.self))))
+          }
+        }
+      }
+    }
+    return (pruned, kept)
   }
 
   /// Which of several entries of equal magnitude goes first.
@@ -68,10 +78,12 @@ public enum Pruner {
       magnitudes.selectNth(dropped - 1)
       return magnitudes[dropped - 1]
     }
+    // Stores and counts, not branches: which entries fall below the threshold looks random.
     var toDrop = dropped
-    for i in 0..<count where magnitude(i) < threshold {
-      kept[i] = false
-      toDrop -= 1
+    for i in 0..<count {
+      let isBelow = magnitude(i) < threshold
+      kept[i] = !isBelow
+      toDrop -= Int(unsafeBitCast(isBelow, to: UInt8.self))
     }
     var i = tiesDroppedFirst == .lowerIndex ? 0 : count - 1
     let step = tiesDroppedFirst == .lowerIndex ? 1 : -1

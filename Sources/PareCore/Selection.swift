@@ -38,7 +38,24 @@ extension UnsafeMutableBufferPointer where Element: Comparable {
         return  // j < k < i: self[k] equals the pivot and sits where a sort puts it
       }
     }
-    sortRange(low...high)
+    insertionSort(low...high)
+  }
+
+  /// Sorts a short range in place: for the last few elements of a selection (and the blocks of
+  /// N:M pruning, often 4 long) a library sort's set-up costs more than the sorting.
+  @inlinable
+  func insertionSort(_ range: ClosedRange<Int>) {
+    var i = range.lowerBound + 1
+    while i <= range.upperBound {
+      let x = self[i]
+      var j = i
+      while j > range.lowerBound && x < self[j - 1] {
+        self[j] = self[j - 1]
+        j -= 1
+      }
+      self[j] = x
+      i += 1
+    }
   }
 
   @inlinable
