@@ -47,10 +47,13 @@ test: build
 check-inputs: build
 	Tests/check-inputs.sh $(RELEASE)
 
-## bench: Pare's benchmarks, then numpy's forward pass against the whole `pare eval` process.
-bench: build
+## bench: Pare's benchmarks, then numpy's forward pass against the whole `pare eval` process, then
+## numpy's quantization against Pare's compression kernels on all-MiniLM-L6-v2 (`make minilm`).
+bench: build minilm
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 	python3 scripts/bench_numpy.py --pare $(RELEASE)
+	cd Benchmarks && $(SWIFT) build -c release --product CompressionTiming
+	python3 scripts/bench_compression.py --timing Benchmarks/.build/release/CompressionTiming
 
 ## fuzz: run the safetensors header fuzzer for FUZZ_SECONDS (default 60).
 FUZZ_SECONDS ?= 60

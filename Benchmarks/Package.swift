@@ -22,5 +22,15 @@ let package = Package(
       ],
       path: "Benchmarks/PareBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    // Times the compression kernels on a real model for scripts/bench_compression.py (numpy
+    // side by side); a plain executable so the script can run it with its own arguments. Not in
+    // a folder directly under this one: the benchmark plugin runs every executable found there.
+    .executableTarget(
+      name: "CompressionTiming",
+      dependencies: [
+        .product(name: "PareCompression", package: "Pare"),
+        .product(name: "PareFormats", package: "Pare"),
+      ],
+      path: "Tools/CompressionTiming"),
   ]
 )

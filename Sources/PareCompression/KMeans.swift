@@ -18,22 +18,24 @@ enum KMeans {
     guard let lo = values.min(), let hi = values.max() else {
       return ([Float](repeating: 0, count: clusters), [])
     }
-    var centroids = (0..<clusters).map { i in
-      clusters == 1 ? lo : lo + (hi - lo) * Float(i) / Float(clusters - 1)
-    }
+    // Stored with +infinity up to a multiple of 8, for `nearestIndex`'s vector comparisons.
+    var centroids = [Float](repeating: .infinity, count: (clusters + 7) / 8 * 8)
+    for i in 0..<clusters { centroids[i] = clusters == 1 ? lo : lo + (hi - lo) * Float(i) / Float(clusters - 1) }
     var assignment = [Int](repeating: -1, count: values.count)
     for _ in 0..<maximumIterations {
       var changed = false
-      for (i, w) in values.enumerated() {
-        let nearest = nearestIndex(w, centroids)
-        if nearest != assignment[i] { assignment[i] = nearest; changed = true }
+      centroids.withUnsafeBufferPointer { centroids in
+        for (i, w) in values.enumerated() {
+          let nearest = nearestIndex(w, centroids.baseAddress!, clusters: clusters)
+          if nearest != assignment[i] { assignment[i] = nearest; changed = true }
+        }
       }
       if !changed { break }
       var sums = [Double](repeating: 0, count: clusters), counts = [Int](repeating: 0, count: clusters)
       for (i, w) in values.enumerated() { sums[assignment[i]] += Double(w); counts[assignment[i]] += 1 }
       for c in 0..<clusters where counts[c] > 0 { centroids[c] = Float(sums[c] / Double(counts[c])) }
     }
-    return (centroids.map(FloatConversion.roundedToF16), assignment)
+    return (centroids.prefix(clusters).map(FloatConversion.roundedToF16), assignment)
   }
 
   /// Index of the centroid nearest to `w` by Float32 |w - c|, lowest index on ties.
@@ -42,13 +44,29 @@ enum KMeans {
   /// w's insertion point (rounding is monotone); a short scan leftwards then finds any lower index
   /// at the same rounded distance, which the plain argmin would pick.
   static func nearestIndex(_ w: Float, _ centroids: [Float]) -> Int {
-    var lo = 0, hi = centroids.count
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if centroids[mid] < w { lo = mid + 1 } else { hi = mid }
+    let padded = centroids + [Float](repeating: .infinity, count: (8 - centroids.count % 8) % 8)
+    return padded.withUnsafeBufferPointer { nearestIndex(w, $0.baseAddress!, clusters: centroids.count) }
+  }
+
+  /// `nearestIndex` over `clusters` ascending centroids followed by +infinity up to a multiple
+  /// of 8.
+  ///
+  /// The insertion point (the first centroid not below w) is the number of centroids below w:
+  /// counted eight at a time, where a binary search's branches went wrong about every other step
+  /// (most of a codebook fit's time).
+  static func nearestIndex(_ w: Float, _ centroids: UnsafePointer<Float>, clusters: Int) -> Int {
+    let x = SIMD8<Float>(repeating: w)
+    var below = SIMD8<Int32>()
+    for offset in stride(from: 0, to: clusters, by: 8) {
+      let c = UnsafeRawPointer(centroids + offset).loadUnaligned(as: SIMD8<Float>.self)
+      below &+= SIMD8<Int32>().replacing(with: 1, where: c .< x)
     }
-    var best = min(lo, centroids.count - 1)
-    if lo > 0 && abs(w - centroids[lo - 1]) <= abs(w - centroids[best]) { best = lo - 1 }
+    let insertion = Int(below.wrappedSum())
+    // The nearer of the neighbours, the left one on a tie (they coincide at either end), picked
+    // by arithmetic: as a branch it went wrong about every other value.
+    let right = min(insertion, clusters - 1), left = max(insertion - 1, 0)
+    let leftIsNearer = Int(unsafeBitCast(abs(w - centroids[left]) <= abs(w - centroids[right]), to: UInt8.self))
+    var best = right - (right - left) * leftIsNearer
     let distance = abs(w - centroids[best])
     while best > 0 && abs(w - centroids[best - 1]) == distance { best -= 1 }
     return best

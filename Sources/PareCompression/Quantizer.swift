@@ -44,90 +44,137 @@ public enum Quantizer {
   /// The largest finite f16, the ceiling for every scale.
   static let largestScale: Float = 65504
 
+  /// Elements per chunk of work handed to a core: large enough to pay for the hand-off, small
+  /// enough (256 KB of Float32) to stay in cache between the group's two passes.
+  static let chunkElements = 1 << 16
+
   /// Quantizes `values`, seen as [rows, columns], by `spec`. When `kept` is given (after
   /// pruning), entries with `kept[i] == false` are zero and stay exactly zero; a codebook is
   /// fitted to the kept entries only.
+  ///
+  /// Groups are quantized on every core at once; the result does not depend on how many.
   public static func quantize(
     _ values: [Float], rows: Int, columns: Int, spec: QuantizeSpec, kept: [Bool]? = nil
   ) -> QuantizedTensor {
     let layout = GroupLayout(rows: rows, columns: columns, granularity: spec.granularity, groupSize: spec.groupSize)
-    var out = [Float](repeating: 0, count: values.count)
-    let isHalfWidth = spec.scheme == .fp16 || spec.scheme == .bf16
-    var codes = [UInt8](repeating: 0, count: isHalfWidth ? 0 : values.count)
-    var scales: [Float] = [], zeroPoints: [Int32] = [], codebooks: [Float] = []
     let bits = spec.bits ?? 8
-
+    let result: (values: [Float], codes: [UInt8], scales: [Float], zeroPoints: [Int32], codebooks: [Float])
     switch spec.scheme {
     case .fp16, .bf16:
-      for i in values.indices {
-        let pattern = spec.scheme == .fp16 ? FloatConversion.f16Bits(values[i]) : FloatConversion.bf16Bits(values[i])
-        out[i] = spec.scheme == .fp16 ? FloatConversion.float(f16Bits: pattern) : FloatConversion.float(bf16Bits: pattern)
-      }
+      result = (halfWidth(values, isBF16: spec.scheme == .bf16), [], [], [], [])
     case .fp8E4M3, .fp8E5M2:
-      let format: FloatFormat = spec.scheme == .fp8E4M3 ? .e4m3 : .e5m2
-      for g in 0..<layout.count {
-        let range = layout.range(g)
-        let scale = Self.scale(maxMagnitude(values[range]), divisor: format.maximum)
-        scales.append(scale)
-        for i in range {
-          let q = format.round(values[i] / scale)
-          codes[i] = format.bits(of: q)
-          out[i] = q * scale
-        }
-      }
+      let grid = quantize(values, layout: layout, grid: spec.scheme == .fp8E4M3 ? FloatFormat.e4m3 : .e5m2)
+      result = (grid.values, grid.codes, grid.scales, [], [])
     case .int where spec.symmetric:
-      let qmax = Float((1 << (bits - 1)) - 1)
-      for g in 0..<layout.count {
-        let range = layout.range(g)
-        let scale = Self.scale(maxMagnitude(values[range]), divisor: qmax)
-        scales.append(scale)
-        for i in range {
-          // `+ 0` turns a rounded -0 into +0: q is an integer code, so w' = 0 · scale = +0, which
-          // is also what a packed model's code 0 decodes to (bit-exact unpacking).
-          let q = min(max((values[i] / scale).rounded(.toNearestOrEven), -qmax), qmax) + 0
-          codes[i] = UInt8(bitPattern: Int8(q))
-          out[i] = q * scale
-        }
-      }
+      let grid = quantize(values, layout: layout, grid: SymmetricIntGrid(bits: bits))
+      result = (grid.values, grid.codes, grid.scales, [], [])
     case .int:
-      let levels = Float((1 << bits) - 1)
-      for g in 0..<layout.count {
-        let range = layout.range(g)
-        var lo: Float = 0, hi: Float = 0
-        for i in range { lo = min(lo, values[i]); hi = max(hi, values[i]) }
-        let scale = Self.scale(hi - lo, divisor: levels)
-        let zero = min(max((-lo / scale).rounded(.toNearestOrEven), 0), levels)
-        scales.append(scale)
-        zeroPoints.append(Int32(zero))
-        for i in range {
-          let q = min(max((values[i] / scale).rounded(.toNearestOrEven) + zero, 0), levels)
-          codes[i] = UInt8(q)
-          out[i] = (q - zero) * scale
-        }
-      }
+      let grid = quantize(values, layout: layout, grid: AsymmetricIntGrid(bits: bits))
+      result = (grid.values, grid.codes, grid.scales, grid.zeroPoints, [])
     case .codebook:
-      for g in 0..<layout.count {
-        let range = layout.range(g)
-        let members = range.filter { kept?[$0] ?? true }
-        let fit = KMeans.fit(members.map { values[$0] }, clusters: 1 << bits)
-        codebooks += fit.centroids
-        for (k, i) in members.enumerated() {
-          codes[i] = UInt8(fit.assignment[k])
-          out[i] = fit.centroids[fit.assignment[k]]
+      let shared = codebook(values, layout: layout, clusters: 1 << bits, kept: kept)
+      result = (shared.values, shared.codes, [], [], shared.codebooks)
+    }
+    return QuantizedTensor(spec: spec, layout: layout, values: result.values, codeBytes: result.codes,
+                           scales: result.scales, zeroPoints: result.zeroPoints, codebooks: result.codebooks)
+  }
+
+  /// FP16 or BF16: each value cast to the narrow format and back.
+  private static func halfWidth(_ values: [Float], isBF16: Bool) -> [Float] {
+    values.withUnsafeBufferPointer { source in
+      [Float](overwriting: source.count) { out in
+        ParallelChunks.forEach(count: source.count, chunkSize: chunkElements) { chunk in
+          let from = source.baseAddress! + chunk.lowerBound, to = out + chunk.lowerBound
+          for (offset, lanes) in Vectors8(chunk.count) {
+            let x = from.vector8(at: offset, lanes: lanes, padding: 0)
+            let cast = isBF16 ? FloatConversion.float(bf16Bits: FloatConversion.bf16Bits(x))
+              : FloatConversion.float(f16Bits: FloatConversion.f16Bits(x))
+            to.store(cast, at: offset, lanes: lanes)
+          }
         }
       }
     }
-    return QuantizedTensor(spec: spec, layout: layout, values: out, codeBytes: codes, scales: scales,
-                           zeroPoints: zeroPoints, codebooks: codebooks)
+  }
+
+  /// Quantizes each group of `layout` on `grid`: its parameters from its extremes, then its
+  /// elements. One group spanning the tensor takes its extremes chunk by chunk first.
+  private static func quantize<Grid: GroupGrid>(
+    _ values: [Float], layout: GroupLayout, grid: Grid
+  ) -> (values: [Float], codes: [UInt8], scales: [Float], zeroPoints: [Int32]) {
+    var scales = [Float](repeating: 1, count: layout.count)
+    var zeroPoints = [Int32](repeating: 0, count: grid.hasZeroPoint ? layout.count : 0)
+    var quantized: [Float] = [], codes: [UInt8] = []
+    values.withUnsafeBufferPointer { source in
+      guard let source = source.baseAddress else { return }
+      scales.withUnsafeMutableBufferPointer { scales in
+        zeroPoints.withUnsafeMutableBufferPointer { zeroPoints in
+          codes = [UInt8](overwriting: values.count) { codes in
+            quantized = [Float](overwriting: values.count) { out in
+              func quantize(_ range: Range<Int>, _ parameters: (scale: Float, zeroPoint: Int32)) {
+                grid.quantize(source + range.lowerBound, count: range.count, scale: parameters.scale,
+                              zeroPoint: parameters.zeroPoint, codes: codes + range.lowerBound, values: out + range.lowerBound)
+              }
+              if layout.isWholeTensor {
+                let parts = ParallelChunks.map(count: values.count, chunkSize: chunkElements) { chunk in
+                  Extremes(source + chunk.lowerBound, count: chunk.count)
+                }
+                let parameters = grid.parameters(parts.reduce(Extremes()) { $0.merged(with: $1) })
+                scales[0] = parameters.scale
+                if grid.hasZeroPoint { zeroPoints[0] = parameters.zeroPoint }
+                ParallelChunks.forEach(count: values.count, chunkSize: chunkElements) { quantize($0, parameters) }
+                return
+              }
+              let groupsPerChunk = Swift.max(1, chunkElements / layout.groupSize)
+              ParallelChunks.forEach(count: layout.count, chunkSize: groupsPerChunk) { groups in
+                for g in groups {
+                  let range = layout.range(g)
+                  let parameters = grid.parameters(Extremes(source + range.lowerBound, count: range.count))
+                  scales[g] = parameters.scale
+                  if grid.hasZeroPoint { zeroPoints[g] = parameters.zeroPoint }
+                  quantize(range, parameters)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return (quantized, codes, scales, zeroPoints)
+  }
+
+  /// Codebook quantization: k-means per group over its kept entries; pruned entries keep value 0
+  /// and code 0.
+  private static func codebook(
+    _ values: [Float], layout: GroupLayout, clusters: Int, kept: [Bool]?
+  ) -> (values: [Float], codes: [UInt8], codebooks: [Float]) {
+    var out = [Float](repeating: 0, count: values.count)
+    var codes = [UInt8](repeating: 0, count: values.count)
+    var codebooks = [Float](repeating: 0, count: layout.count * clusters)
+    out.withUnsafeMutableBufferPointer { out in
+      codes.withUnsafeMutableBufferPointer { codes in
+        codebooks.withUnsafeMutableBufferPointer { codebooks in
+          // Lloyd's iterations make a group far costlier than its size: a chunk is a few groups.
+          let groupsPerChunk = Swift.max(1, (chunkElements / 16) / layout.groupSize)
+          ParallelChunks.forEach(count: layout.count, chunkSize: groupsPerChunk) { groups in
+            for g in groups {
+              let members = layout.range(g).filter { kept?[$0] ?? true }
+              let fit = KMeans.fit(members.map { values[$0] }, clusters: clusters)
+              for (k, i) in members.enumerated() {
+                codes[i] = UInt8(fit.assignment[k])
+                out[i] = fit.centroids[fit.assignment[k]]
+              }
+              for (c, centroid) in fit.centroids.enumerated() { codebooks[g * clusters + c] = centroid }
+            }
+          }
+        }
+      }
+    }
+    return (out, codes, codebooks)
   }
 
   /// `f16(range / divisor)` clamped to [2^-24, 65504]; 1 for an all-zero group.
   static func scale(_ range: Float, divisor: Float) -> Float {
     guard range > 0 else { return 1 }
     return min(max(FloatConversion.roundedToF16(range / divisor), smallestScale), largestScale)
-  }
-
-  private static func maxMagnitude(_ slice: ArraySlice<Float>) -> Float {
-    slice.reduce(0) { max($0, abs($1)) }
   }
 }

@@ -37,7 +37,7 @@ public struct StorageCost: Sendable, Equatable {
   /// - codebook: stored·bits + groups·2^bits·16
   /// - magnitude pruning adds a 1-bit mask per entry; N:M adds ceil(log2 m) bits per kept value.
   static func of(count: Int, dtype: DType, quantized: QuantizedTensor?, kept: [Bool]?, prune: PruneSpec?) -> StorageCost {
-    let stored = kept.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? count
+    let stored = kept.map(keptCount) ?? count
     var bits = 0, sideBits = 0
     var symbolEntropy = 0.0
     if let q = quantized {
@@ -57,7 +57,7 @@ public struct StorageCost: Sendable, Equatable {
         sideBits = groups * (1 << bitsPerValue) * 16
       }
       bits = stored * bitsPerValue + sideBits
-      symbolEntropy = Double(stored) * entropy(of: q.codes, where: kept)
+      symbolEntropy = Double(stored) * entropy(of: q.symbolCounts(where: kept))
     } else {
       bits = stored * dtype.byteSize * 8
       symbolEntropy = Double(bits)
@@ -78,22 +78,20 @@ public struct StorageCost: Sendable, Equatable {
     return StorageCost(bits: bits, entropyCodedBits: entropyBits)
   }
 
-  /// Shannon entropy in bits per symbol of the codes at kept positions.
-  static func entropy(of codes: [Int32], where kept: [Bool]?) -> Double {
-    // Codes span at most [-128, 65535] (int8 codes to f16 bit patterns): count into an array.
-    let offset = 128
-    var histogram = [Int](repeating: 0, count: 65536 + offset)
-    var total = 0
-    for (i, c) in codes.enumerated() where kept?[i] ?? true {
-      histogram[Int(c) + offset] += 1
-      total += 1
-    }
+  /// Shannon entropy in bits per symbol of a histogram, summed over its bins in order.
+  static func entropy(of counts: [Int]) -> Double {
+    let total = counts.reduce(0, +)
     guard total > 0 else { return 0 }
-    return histogram.reduce(0.0) { h, n in
+    return counts.reduce(0.0) { h, n in
       guard n > 0 else { return h }
       let p = Double(n) / Double(total)
       return h - p * log2(p)
     }
+  }
+
+  /// How many entries of the mask are true.
+  private static func keptCount(_ kept: [Bool]) -> Int {
+    kept.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + Int($1) } }
   }
 
   private static func binaryEntropy(_ p: Double) -> Double {

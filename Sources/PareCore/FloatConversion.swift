@@ -9,8 +9,9 @@ public enum FloatConversion {
   /// The Float32 value of an IEEE binary16 bit pattern.
   @inlinable public static func float(f16Bits bits: UInt16) -> Float { Float(Float16(bitPattern: bits)) }
 
-  /// `x` rounded to the nearest binary16 value (what DESIGN.md §4 calls f16(x)).
-  @inlinable public static func roundedToF16(_ x: Float) -> Float { Float(Float16(x)) }
+  /// `x` rounded to the nearest binary16 value (what DESIGN.md §4 calls f16(x)). By the vector
+  /// conversions, which are no library calls: every quantization group's scale rounds here.
+  @inlinable @inline(__always) public static func roundedToF16(_ x: Float) -> Float { float(f16Bits: f16Bits(SIMD8(repeating: x)))[0] }
 
   /// The bfloat16 bit pattern nearest to `x` (round to nearest even; NaN stays a quiet NaN).
   @inlinable public static func bf16Bits(_ x: Float) -> UInt16 {

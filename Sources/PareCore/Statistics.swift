@@ -1,4 +1,4 @@
-/// Summary statistics of a tensor's elements, computed in one pass with Double accumulators.
+/// Summary statistics of a tensor's elements, with Double accumulators.
 public struct TensorStatistics: Sendable, Equatable {
   /// Number of elements.
   public let count: Int
@@ -13,27 +13,88 @@ public struct TensorStatistics: Sendable, Equatable {
   /// Fraction of elements exactly equal to zero.
   public let zeroFraction: Double
 
-  /// Statistics of `values`. NaN elements are skipped for min and max.
+  /// Elements per partial sum. Fixed, so that the sums, and the results to the last bit, do not
+  /// depend on how many cores computed them.
+  static let blockSize = 1 << 14
+
+  /// Statistics of `values`. NaN elements are skipped for min and max; of several zeros, min is
+  /// the first and max the last (so -0 and +0 come out as a running comparison gives them).
+  ///
+  /// Two passes over blocks of `blockSize` elements on every core: extremes, zeros and sum, then
+  /// squared deviations from the mean (which avoids the cancellation of the sum-of-squares
+  /// formula); partial results combine in block order.
   public init(_ values: [Float]) {
     count = values.count
     guard !values.isEmpty else {
       (min, max, mean, std, zeroFraction) = (0, 0, 0, 0, 0)
       return
     }
-    var lo = Float.infinity, hi = -Float.infinity
-    var sum = 0.0, zeros = 0
-    for x in values {
-      lo = Swift.min(lo, x); hi = Swift.max(hi, x)
-      sum += Double(x)
-      if x == 0 { zeros += 1 }
+    let (blocks, mean, squares) = values.withUnsafeBufferPointer { buffer in
+      let start = buffer.baseAddress!
+      let blocks = ParallelChunks.map(count: buffer.count, chunkSize: Self.blockSize) { block in
+        BlockSummary(start + block.lowerBound, count: block.count)
+      }
+      let mean = blocks.reduce(0.0) { $0 + $1.sum } / Double(buffer.count)
+      let squares = ParallelChunks.map(count: buffer.count, chunkSize: Self.blockSize) { block in
+        Self.squaredDeviations(start + block.lowerBound, count: block.count, from: mean)
+      }
+      return (blocks, mean, squares)
     }
-    let mean = sum / Double(values.count)
-    // Second pass about the mean: avoids the cancellation of the sum-of-squares formula.
-    var squares = 0.0
-    for x in values { let d = Double(x) - mean; squares += d * d }
+    var lo = Float.infinity, hi = -Float.infinity, zeros = 0
+    for block in blocks {
+      if block.min < lo { lo = block.min }
+      if block.max > hi { hi = block.max }
+      zeros += block.zeros
+    }
+    // Equal zeros may differ in sign; which one each pass kept depends on the blocks and lanes.
+    if lo == 0 { lo = values.first { $0 == 0 }! }
+    if hi == 0 { hi = values.last { $0 == 0 }! }
     (min, max, self.mean) = (lo, hi, mean)
-    std = (squares / Double(values.count)).squareRoot()
+    std = (squares.reduce(0.0, +) / Double(values.count)).squareRoot()
     zeroFraction = Double(zeros) / Double(values.count)
+  }
+
+  /// One block's extremes, zeros and sum.
+  private struct BlockSummary {
+    var min = Float.infinity, max = -Float.infinity, zeros = 0, sum = 0.0
+
+    init(_ values: UnsafePointer<Float>, count: Int) {
+      var lo = SIMD8<Float>(repeating: .infinity), hi = SIMD8<Float>(repeating: -.infinity)
+      var zeros = SIMD8<Int32>(), sum = (SIMD4<Double>(), SIMD4<Double>())
+      for (offset, lanes) in Vectors8(count) {
+        // NaN padding drops out of the extremes and the zero count, zero padding out of the sum.
+        let x = values.vector8(at: offset, lanes: lanes, padding: .nan)
+        lo.replace(with: x, where: x .< lo)
+        hi.replace(with: x, where: x .> hi)
+        zeros &+= SIMD8<Int32>().replacing(with: 1, where: x .== 0)
+        let summed = values.vector8(at: offset, lanes: lanes, padding: 0)
+        sum.0 += SIMD4<Double>(summed.lowHalf)
+        sum.1 += SIMD4<Double>(summed.highHalf)
+      }
+      for lane in 0..<8 {
+        if lo[lane] < min { min = lo[lane] }
+        if hi[lane] > max { max = hi[lane] }
+        self.zeros += Int(zeros[lane])
+      }
+      self.sum = (sum.0 + sum.1).sum()
+    }
+  }
+
+  /// Σ(x - mean)² over `count` values, in Double.
+  private static func squaredDeviations(_ values: UnsafePointer<Float>, count: Int, from mean: Double) -> Double {
+    var squares = (SIMD4<Double>(), SIMD4<Double>())
+    let means = SIMD4<Double>(repeating: mean)
+    let laneIndices = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+    for (offset, lanes) in Vectors8(count) {
+      // Padding lanes must add nothing: their deviations are multiplied by 0.
+      let inside = SIMD8<Float>().replacing(with: 1, where: laneIndices .< Float(lanes))
+      let x = values.vector8(at: offset, lanes: lanes, padding: 0)
+      let low = (SIMD4<Double>(x.lowHalf) - means) * SIMD4<Double>(inside.lowHalf)
+      let high = (SIMD4<Double>(x.highHalf) - means) * SIMD4<Double>(inside.highHalf)
+      squares.0 += low * low
+      squares.1 += high * high
+    }
+    return (squares.0 + squares.1).sum()
   }
 }
 
@@ -41,15 +102,34 @@ extension TensorStatistics {
   /// The `q`-th percentiles (0...100) of `values` with linear interpolation between order
   /// statistics, as numpy.percentile's default method. Empty input gives zeros.
   ///
-  /// - Complexity: O(n log n) for the sort.
+  /// The order statistics come from selections on a copy, not a sort. (Of equal zeros a sort
+  /// and a selection may pick differently signed ones; the interpolation turns either into +0.)
+  ///
+  /// - Complexity: O(n log m) for m distinct order statistics.
   public static func percentiles(of values: [Float], _ q: [Double]) -> [Float] {
     guard !values.isEmpty else { return q.map { _ in 0 } }
-    let sorted = values.sorted()
-    return q.map { p in
-      let position = Swift.min(Swift.max(p, 0), 100) / 100 * Double(sorted.count - 1)
-      let below = Int(position.rounded(.down)), above = Swift.min(below + 1, sorted.count - 1)
-      let t = position - Double(below)
-      return Float(Double(sorted[below]) + (Double(sorted[above]) - Double(sorted[below])) * t)
+    let positions = q.map { p in Swift.min(Swift.max(p, 0), 100) / 100 * Double(values.count - 1) }
+    let below = positions.map { Int($0.rounded(.down)) }
+    let needed = Set(below + below.map { Swift.min($0 + 1, values.count - 1) }).sorted()
+    var ordered = values
+    var statistics: [Int: Float] = [:]
+    ordered.withUnsafeMutableBufferPointer { ordered in
+      // The middle position first, then the lower ones left of it and the higher ones right of
+      // it: each selection works on the part the previous ones left, O(n log m) for m positions.
+      func select(_ positions: ArraySlice<Int>, in range: Range<Int>) {
+        guard !positions.isEmpty else { return }
+        let middle = positions.startIndex + positions.count / 2, k = positions[middle]
+        UnsafeMutableBufferPointer(rebasing: ordered[range]).selectNth(k - range.lowerBound)
+        statistics[k] = ordered[k]
+        select(positions[..<middle], in: range.lowerBound..<k)
+        select(positions[(middle + 1)...], in: (k + 1)..<range.upperBound)
+      }
+      select(needed[...], in: 0..<ordered.count)
+    }
+    return zip(positions, below).map { position, below in
+      let above = Swift.min(below + 1, values.count - 1)
+      let (low, high) = (Double(statistics[below]!), Double(statistics[above]!))
+      return Float(low + (high - low) * (position - Double(below)))
     }
   }
 }
@@ -63,21 +143,37 @@ public struct Histogram: Sendable, Equatable {
 
   /// Bins `values` by `edges` (at least two, ascending).
   ///
-  /// - Complexity: O(n log b) by binary search over b bins.
+  /// Each value's bin is first guessed as if the bins were equally wide, then moved until its
+  /// edges hold the value: one or two comparisons per value for `uniformEdges`, and the result
+  /// of a binary search for any edges. Chunks of values are counted on every core.
   public init(values: [Float], edges: [Float]) {
     self.edges = edges
-    var counts = [Int](repeating: 0, count: Swift.max(edges.count - 1, 0))
-    if let first = edges.first, let last = edges.last, edges.count >= 2 {
-      for x in values where x >= first && x <= last {
-        // Largest i with edges[i] <= x, capped at the last bin.
-        var lo = 0, hi = edges.count - 1
-        while hi - lo > 1 {
-          let mid = (lo + hi) / 2
-          if edges[mid] <= x { lo = mid } else { hi = mid }
+    guard let first = edges.first, let last = edges.last, edges.count >= 2 else {
+      counts = [Int](repeating: 0, count: Swift.max(edges.count - 1, 0))
+      return
+    }
+    let bins = edges.count - 1
+    let binsPerUnit = Float(bins) / (last - first)
+    let parts = values.withUnsafeBufferPointer { values in
+      edges.withUnsafeBufferPointer { edges in
+        ParallelChunks.map(count: values.count, chunkSize: 1 << 16) { chunk in
+          var counts = [Int](repeating: 0, count: bins)
+          counts.withUnsafeMutableBufferPointer { counts in
+            for x in values[chunk] where x >= first && x <= last {
+              // The largest bin whose lower edge is <= x (the last bin also takes x == last).
+              let guess = (x - first) * binsPerUnit
+              var bin = guess < Float(bins) ? Int(guess) : bins - 1
+              while bin < bins - 1 && edges[bin + 1] <= x { bin += 1 }
+              while bin > 0 && edges[bin] > x { bin -= 1 }
+              counts[bin] += 1
+            }
+          }
+          return counts
         }
-        counts[lo] += 1
       }
     }
+    var counts = [Int](repeating: 0, count: bins)
+    for part in parts { for bin in 0..<bins { counts[bin] += part[bin] } }
     self.counts = counts
   }
 

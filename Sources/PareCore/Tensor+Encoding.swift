@@ -35,8 +35,16 @@ extension Tensor {
       switch dtype {
       case .f32: scalars.withUnsafeBytes { raw.copyMemory(from: $0) }
       case .f64: store { Double($0).bitPattern.littleEndian }
-      case .f16: store { FloatConversion.f16Bits($0).littleEndian }
-      case .bf16: store { FloatConversion.bf16Bits($0).littleEndian }
+      case .f16, .bf16:
+        // Eight lanes at a time: the scalar f16 conversion is a library call per element.
+        scalars.withUnsafeBufferPointer { source in
+          guard let source = source.baseAddress, let out = raw.baseAddress else { return }
+          for (offset, lanes) in Vectors8(count) {
+            let x = source.vector8(at: offset, lanes: lanes, padding: 0)
+            let patterns = dtype == .f16 ? FloatConversion.f16Bits(x) : FloatConversion.bf16Bits(x)
+            out.store(SIMD8<UInt16>(truncatingIfNeeded: patterns).littleEndianLanes, atByteOffset: offset * 2, lanes: lanes)
+          }
+        }
       case .i64: store(integer(Int64.self))
       case .i32: store(integer(Int32.self))
       case .i16: store(integer(Int16.self))
@@ -71,15 +79,21 @@ extension DType {
     precondition(bytes.count >= count * byteSize, "decode: \(bytes.count) bytes for \(count) \(rawValue) elements")
     guard count > 0, let source = bytes.baseAddress, let destination = out.baseAddress else { return }
     // Written as plain loops over the element type so the compiler vectorizes them: a dataset's
-    // images are decoded batch by batch on every evaluation.
+    // images are decoded batch by batch on every evaluation. FP16 and BF16 take eight lanes at a
+    // time: the scalar f16 conversion is a library call per element.
     @inline(__always) func convert<T>(_: T.Type, _ f: (T) -> Float) {
       for i in 0..<count { destination[i] = f(source.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.stride, as: T.self)) }
     }
     switch self {
     case .f32: UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: count * 4)
     case .f64: convert(UInt64.self) { Float(Double(bitPattern: UInt64(littleEndian: $0))) }
-    case .f16: convert(UInt16.self) { FloatConversion.float(f16Bits: UInt16(littleEndian: $0)) }
-    case .bf16: convert(UInt16.self) { FloatConversion.float(bf16Bits: UInt16(littleEndian: $0)) }
+    case .f16, .bf16:
+      for (offset, lanes) in Vectors8(count) {
+        let stored = source.vector8(of: UInt16.self, atByteOffset: offset * 2, lanes: lanes, padding: 0).littleEndianLanes
+        let patterns = SIMD8<UInt32>(truncatingIfNeeded: stored)
+        destination.store(self == .f16 ? FloatConversion.float(f16Bits: patterns) : FloatConversion.float(bf16Bits: patterns),
+                          at: offset, lanes: lanes)
+      }
     case .f8E4M3: convert(UInt8.self) { FloatConversion.float(e4m3Bits: $0) }
     case .f8E5M2: convert(UInt8.self) { FloatConversion.float(e5m2Bits: $0) }
     case .i64: convert(Int64.self) { Float(Int64(littleEndian: $0)) }
@@ -103,5 +117,16 @@ public enum TensorEncodingError: Error, Equatable, CustomStringConvertible {
     switch self {
     case let .notWritable(dtype): "Pare reads \(dtype.rawValue) tensors but cannot write them"
     }
+  }
+}
+
+extension SIMD8<UInt16> {
+  /// The lanes as stored little-endian (byte-swapped on a big-endian machine; the same elsewhere).
+  @usableFromInline var littleEndianLanes: SIMD8<UInt16> {
+    #if _endian(big)
+    return (self &<< 8) | (self &>> 8)
+    #else
+    return self
+    #endif
   }
 }

@@ -61,7 +61,7 @@ struct KMeansTests {
   @Test func nearestIndexMatchesBruteForce() {
     var rng = SeededGenerator(seed: 31)
     for _ in 0..<200 {
-      let k = Int.random(in: 1...9, using: &rng)
+      let k = Int.random(in: 1...40, using: &rng)
       var centroids = rng.values(k).map { ($0 * 8).rounded() / 8 }.sorted()
       if k > 2 { centroids[1] = centroids[2] }
       for w in rng.values(20) + centroids + [-2, 2] {

@@ -1,3 +1,4 @@
+import PareTestSupport
 import Testing
 @testable import PareCore
 
@@ -44,5 +45,30 @@ struct TensorEncodingTests {
     #expect(try Tensor(shape: [], scalars: [5]).matrixShape == (1, 1))
     #expect(Tensor(zeros: [4, 3, 2]).matrixShape == (4, 6))
     #expect(Tensor(zeros: [7]).matrixShape == (1, 7))
+  }
+}
+
+/// FP16 and BF16 bytes are written and read eight lanes at a time: the same bytes and values as
+/// the scalar conversions, for odd counts and from unaligned memory.
+struct HalfWidthEncodingTests {
+  @Test(arguments: [DType.f16, .bf16], [1, 7, 8, 13, 1001])
+  func matchesScalarConversions(dtype: DType, count: Int) throws {
+    var rng = SeededGenerator(seed: UInt64(count))
+    let values = rng.awkwardValues(count) + [.nan, -.infinity]
+    let bytes = try Tensor(shape: [values.count], scalars: values).encoded(as: dtype)
+    let expected = values.flatMap { x -> [UInt8] in
+      let bits = dtype == .f16 ? FloatConversion.f16Bits(x) : FloatConversion.bf16Bits(x)
+      return [UInt8(bits & 0xFF), UInt8(bits >> 8)]
+    }
+    #expect(bytes == expected)
+    let unaligned = [0] + bytes
+    let decoded = try unaligned.withUnsafeBytes { raw in
+      try Tensor(decoding: UnsafeRawBufferPointer(rebasing: raw[1...]), dtype: dtype, shape: [values.count])
+    }
+    let widened = (0..<values.count).map { i -> Float in
+      let bits = UInt16(bytes[2 * i]) | UInt16(bytes[2 * i + 1]) << 8
+      return dtype == .f16 ? FloatConversion.float(f16Bits: bits) : FloatConversion.float(bf16Bits: bits)
+    }
+    #expect(decoded.scalars.map(\.bitPattern) == widened.map(\.bitPattern))
   }
 }

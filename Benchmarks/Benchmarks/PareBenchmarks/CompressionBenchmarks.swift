@@ -32,10 +32,25 @@ func compressionBenchmarks() {
     }
   }
   compressAll(CompressionSpec(quantize: QuantizeSpec(bits: 4, granularity: .group, groupSize: 64)), "int4 group 64")
+  compressAll(CompressionSpec(quantize: QuantizeSpec(bits: 8)), "int8 per channel")
+  compressAll(CompressionSpec(quantize: QuantizeSpec(scheme: .fp16)), "fp16")
+  compressAll(CompressionSpec(prune: .magnitude(0.5)), "magnitude pruning 50% per tensor")
+  compressAll(CompressionSpec(prune: .nm(2, 4)), "2:4 pruning")
   compressAll(CompressionSpec(quantize: QuantizeSpec(scheme: .codebook, bits: 4, granularity: .group, groupSize: 64)),
               "codebook 4-bit group 64")
   compressAll(CompressionSpec(quantize: QuantizeSpec(scheme: .codebook, bits: 4, granularity: .channel)),
               "codebook 4-bit per channel")
+
+  // What the explorer's statistics pane computes for a tensor (the word embedding's shape).
+  Benchmark("statistics, percentiles and histogram of a 30522x384 matrix", configuration: slow) { benchmark, matrices in
+    let values = matrices[0].scalars
+    let statistics = TensorStatistics(values)
+    blackHole(statistics)
+    blackHole(TensorStatistics.percentiles(of: values, [1, 5, 25, 50, 75, 95, 99]))
+    blackHole(Histogram(values: values, edges: Histogram.uniformEdges(lower: statistics.min, upper: statistics.max, bins: 48)))
+  } setup: {
+    bertShapedMatrices()
+  }
 
   Benchmark("singular values of 22M BERT-shaped matrices", configuration: slow) { benchmark, matrices in
     for m in matrices { blackHole(try LinearAlgebra.singularValues(of: m)) }
