@@ -20,7 +20,7 @@ public enum Pruner {
         case .magnitude:
           let layout = GroupLayout(rows: rows, columns: columns, granularity: spec.granularity == .channel ? .channel : .tensor)
           let sparsity = spec.sparsity ?? 0
-          ParallelChunks.forEach(count: layout.count, chunkSize: Swift.max(1, Quantizer.chunkElements / layout.groupSize)) { groups in
+          ParallelChunks.forEach(count: layout.count, chunkSize: Swift.max(1, ParallelChunks.elementsPerChunk / layout.groupSize)) { groups in
             var scratch = [UInt32](repeating: 0, count: layout.range(groups.lowerBound).count)
             for g in groups {
               let range = layout.range(g)
@@ -31,7 +31,7 @@ public enum Pruner {
           }
         case .nm:
           let n = spec.n ?? 0, m = Swift.max(spec.m ?? 1, 1)
-          ParallelChunks.forEach(count: rows, chunkSize: Swift.max(1, Quantizer.chunkElements / Swift.max(columns, 1))) { rows in
+          ParallelChunks.forEach(count: rows, chunkSize: Swift.max(1, ParallelChunks.elementsPerChunk / Swift.max(columns, 1))) { rows in
             var scratch = [UInt32](repeating: 0, count: m)
             for row in rows {
               for start in stride(from: row * columns, to: (row + 1) * columns, by: m) {

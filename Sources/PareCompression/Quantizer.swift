@@ -44,10 +44,6 @@ public enum Quantizer {
   /// The largest finite f16, the ceiling for every scale.
   static let largestScale: Float = 65504
 
-  /// Elements per chunk of work handed to a core: large enough to pay for the hand-off, small
-  /// enough (256 KB of Float32) to stay in cache between the group's two passes.
-  static let chunkElements = 1 << 16
-
   /// Quantizes `values`, seen as [rows, columns], by `spec`. When `kept` is given (after
   /// pruning), entries with `kept[i] == false` are zero and stay exactly zero; a codebook is
   /// fitted to the kept entries only.
@@ -83,7 +79,7 @@ public enum Quantizer {
   private static func halfWidth(_ values: [Float], isBF16: Bool) -> [Float] {
     values.withUnsafeBufferPointer { source in
       [Float](overwriting: source.count) { out in
-        ParallelChunks.forEach(count: source.count, chunkSize: chunkElements) { chunk in
+        ParallelChunks.forEach(count: source.count, chunkSize: ParallelChunks.elementsPerChunk) { chunk in
           let from = source.baseAddress! + chunk.lowerBound, to = out + chunk.lowerBound
           for (offset, lanes) in Vectors8(chunk.count) {
             let x = from.vector8(at: offset, lanes: lanes, padding: 0)
@@ -115,16 +111,16 @@ public enum Quantizer {
                               zeroPoint: parameters.zeroPoint, codes: codes + range.lowerBound, values: out + range.lowerBound)
               }
               if layout.isWholeTensor {
-                let parts = ParallelChunks.map(count: values.count, chunkSize: chunkElements) { chunk in
+                let parts = ParallelChunks.map(count: values.count, chunkSize: ParallelChunks.elementsPerChunk) { chunk in
                   Extremes(source + chunk.lowerBound, count: chunk.count)
                 }
                 let parameters = grid.parameters(parts.reduce(Extremes()) { $0.merged(with: $1) })
                 scales[0] = parameters.scale
                 if grid.hasZeroPoint { zeroPoints[0] = parameters.zeroPoint }
-                ParallelChunks.forEach(count: values.count, chunkSize: chunkElements) { quantize($0, parameters) }
+                ParallelChunks.forEach(count: values.count, chunkSize: ParallelChunks.elementsPerChunk) { quantize($0, parameters) }
                 return
               }
-              let groupsPerChunk = Swift.max(1, chunkElements / layout.groupSize)
+              let groupsPerChunk = Swift.max(1, ParallelChunks.elementsPerChunk / layout.groupSize)
               ParallelChunks.forEach(count: layout.count, chunkSize: groupsPerChunk) { groups in
                 for g in groups {
                   let range = layout.range(g)
@@ -154,7 +150,7 @@ public enum Quantizer {
       codes.withUnsafeMutableBufferPointer { codes in
         codebooks.withUnsafeMutableBufferPointer { codebooks in
           // Lloyd's iterations make a group far costlier than its size: a chunk is a few groups.
-          let groupsPerChunk = Swift.max(1, (chunkElements / 16) / layout.groupSize)
+          let groupsPerChunk = Swift.max(1, (ParallelChunks.elementsPerChunk / 16) / layout.groupSize)
           ParallelChunks.forEach(count: layout.count, chunkSize: groupsPerChunk) { groups in
             for g in groups {
               let members = layout.range(g).filter { kept?[$0] ?? true }

@@ -6,6 +6,10 @@ import Dispatch
 /// go through `BLASThreads`. Results never depend on the number of cores: chunk boundaries are
 /// fixed by the caller, and reductions combine the chunks' partial results in chunk order.
 public enum ParallelChunks {
+  /// Elements per chunk for the element-wise kernels: large enough to pay for handing the chunk
+  /// to a core, small enough (256 KB of Float32) to stay in cache between a kernel's passes.
+  public static let elementsPerChunk = 1 << 16
+
   /// Calls `body` on `0..<count` cut into consecutive ranges of `chunkSize` (the last may be
   /// shorter), several at a time; on the calling thread when there is a single chunk.
   ///

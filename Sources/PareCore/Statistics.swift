@@ -156,7 +156,7 @@ public struct Histogram: Sendable, Equatable {
     let binsPerUnit = Float(bins) / (last - first)
     let parts = values.withUnsafeBufferPointer { values in
       edges.withUnsafeBufferPointer { edges in
-        ParallelChunks.map(count: values.count, chunkSize: 1 << 16) { chunk in
+        ParallelChunks.map(count: values.count, chunkSize: ParallelChunks.elementsPerChunk) { chunk in
           var counts = [Int](repeating: 0, count: bins)
           counts.withUnsafeMutableBufferPointer { counts in
             for x in values[chunk] where x >= first && x <= last {

@@ -8,7 +8,7 @@ import Testing
 /// past the f16 range) and shapes with partial vectors, group tails and several chunks of work.
 struct KernelEquivalenceTests {
   /// [rows, columns]: a single element, rows shorter than a vector, odd sizes, groups of 64 with a
-  /// tail of 2, and a matrix of more than one chunk (`Quantizer.chunkElements`).
+  /// tail of 2, and a matrix of more than one chunk (`ParallelChunks.elementsPerChunk`).
   static let shapes = [(1, 1), (3, 5), (7, 13), (4, 130), (130, 520)]
 
   static let layouts: [(Granularity, Int?)] = [(.tensor, nil), (.channel, nil), (.group, 1), (.group, 7), (.group, 64)]
