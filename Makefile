@@ -52,7 +52,8 @@ bench: build
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 	python3 scripts/bench_numpy.py --pare $(RELEASE)
 
-## fuzz: run the safetensors header fuzzer for FUZZ_SECONDS (default 60).
+## fuzz: run each fuzzer (safetensors reader, tokenizer, plans and config.json) for FUZZ_SECONDS
+## (default 60).
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	Fuzz/run.sh $(FUZZ_SECONDS)
