@@ -55,7 +55,8 @@ bench: build minilm
 	cd Benchmarks && $(SWIFT) build -c release --product CompressionTiming
 	python3 scripts/bench_compression.py --timing Benchmarks/.build/release/CompressionTiming
 
-## fuzz: run the safetensors header fuzzer for FUZZ_SECONDS (default 60).
+## fuzz: run each fuzzer (safetensors reader, tokenizer, plans and config.json) for FUZZ_SECONDS
+## (default 60).
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	Fuzz/run.sh $(FUZZ_SECONDS)

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Builds the fuzzers (libFuzzer + AddressSanitizer) and runs each for SECONDS (default 60): the
-# safetensors header and file reader, then the WordPiece tokenizer (tokenizer.json loading and
-# encoding). Exits non-zero when a fuzzer finds a crash, a timeout or a broken invariant; the
-# input that triggered it is left in Fuzz/bin/artifacts/ (replay: Fuzz/bin/<fuzzer> FILE).
+# safetensors header and file reader, the WordPiece tokenizer (tokenizer.json loading and
+# encoding), then plans and config.json (decoding and validation against a model's weights).
+# Exits non-zero when a fuzzer finds a crash, a timeout or a broken invariant; the input that
+# triggered it is left in Fuzz/bin/artifacts/ (replay: Fuzz/bin/<fuzzer> FILE).
 #
 # The fuzzer is built with swiftc directly rather than SwiftPM, so that only the code under test
 # is instrumented. PareCore's LinearAlgebra.swift and Statistics.swift need the CBLAS system
 # module, so PareCore's pure-Swift files are first compiled into a PareCore module of their own,
 # which the reader's sources (`import PareCore`) then compile against unchanged. The reader's
 # files need nothing else (SafetensorsFile+SHA256.swift, the one swift-crypto user, is left out).
-# Seeds (Fuzz/seeds/, Fuzz/seeds-tokenizer/) are in each target's input format: see the targets.
+# The plan and config target imports PareFormats, like the PareCompression files it compiles
+# (the plan, its validation, pruning and quantization; not the SVD, which needs LAPACK), so a
+# PareFormats module of the files it reads is compiled first too.
+# Seeds (Fuzz/seeds/, Fuzz/seeds-tokenizer/, Fuzz/seeds-plan/) are in each target's input
+# format: see the targets.
 set -euo pipefail
 
 seconds="${1:-60}"
@@ -23,6 +28,9 @@ core=(DType.swift Tensor.swift Tensor+Encoding.swift FloatConversion.swift Encod
 formats=(JSONValue.swift SafetensorsError.swift SafetensorsHeader.swift SafetensorsFile.swift MappedFile.swift InputFile.swift)
 tokenizer=(TokenizerJSON.swift TokenizerConfig.swift WordPieceTokenizer.swift WordPieceModel.swift BertNormalizer.swift
   AddedTokens.swift BertCharacterClasses.swift BertUnicodeTables.swift ModelError.swift SentenceDataset.swift InputFile.swift)
+configs=("${formats[@]}" WeightStore.swift ModelDirectory.swift ModelError.swift StrictJSON.swift JSONIntegers.swift
+  SequentialConfig.swift SequentialConfig+Shapes.swift BertConfig.swift PoolingConfig.swift)
+plans=(Plan.swift Plan+Validation.swift CompressionSpec.swift Pruner.swift Quantizer.swift GroupLayout.swift FloatFormat.swift KMeans.swift)
 
 mkdir -p "$bin/modules" "$bin/artifacts" "$corpus"
 echo "fuzz: building $bin/safetensors-header-fuzz"
@@ -36,6 +44,12 @@ echo "fuzz: building $bin/safetensors-header-fuzz"
 echo "fuzz: building $bin/tokenizer-fuzz"
 "$swiftc" "${flags[@]}" -use-ld=lld -module-name TokenizerFuzz -o "$bin/tokenizer-fuzz" \
   "$root/Fuzz/TokenizerFuzz.swift" "${tokenizer[@]/#/$root/Sources/PareFormats/}"
+echo "fuzz: building $bin/plan-config-fuzz"
+"$swiftc" "${flags[@]}" -wmo -c -module-name PareFormats -I "$bin/modules" \
+  -emit-module -emit-module-path "$bin/modules/PareFormats.swiftmodule" \
+  -o "$bin/PareFormats.o" "${configs[@]/#/$root/Sources/PareFormats/}"
+"$swiftc" "${flags[@]}" -use-ld=lld -module-name PlanConfigFuzz -I "$bin/modules" -o "$bin/plan-config-fuzz" \
+  "$root/Fuzz/PlanConfigFuzz.swift" "${plans[@]/#/$root/Sources/PareCompression/}" "$bin/PareFormats.o" "$bin/PareCore.o"
 
 # SafetensorsFile maps a real file: the fuzzer writes each input into this directory.
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/pare-fuzz.XXXXXX")"
@@ -65,8 +79,19 @@ if [ "$status" -eq 0 ]; then
     "$corpus-tokenizer" "$root/Fuzz/seeds-tokenizer" || status=$?
 fi
 
+if [ "$status" -eq 0 ]; then
+  echo "fuzz: plans and config.json for ${seconds}s (corpus: $corpus-plan, seeds: $root/Fuzz/seeds-plan)"
+  mkdir -p "$corpus-plan"
+  PARE_FUZZ_SCRATCH="$scratch" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}" \
+    "$bin/plan-config-fuzz" \
+    -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+    -dict="$root/Fuzz/plan-config.dict" -artifact_prefix="$bin/artifacts/" -print_final_stats=1 \
+    "$corpus-plan" "$root/Fuzz/seeds-plan" || status=$?
+fi
+
 if [ "$status" -ne 0 ]; then
   echo "fuzz: FAILED (exit $status); reproducer(s) in $bin/artifacts/" >&2
   exit "$status"
 fi
-echo "fuzz: no crashes in ${seconds}s each; corpora now $(find "$corpus" -type f | wc -l) and $(find "$corpus-tokenizer" -type f | wc -l) inputs"
+echo "fuzz: no crashes in ${seconds}s each; corpora now $(find "$corpus" -type f | wc -l), $(find "$corpus-tokenizer" -type f | wc -l)" \
+  "and $(find "$corpus-plan" -type f | wc -l) inputs"

@@ -41,6 +41,23 @@ public enum ModelExport {
     case plan = "plan.json"
   }
 
+  /// Refuses an export `write` would refuse, before anything is computed: a `directory` that is
+  /// a file, a destination that is a directory, and one that would overwrite the input model or
+  /// any of `otherInputs` (the plan, the data). `pare apply` checks this before measuring the
+  /// metric, which can take minutes.
+  public static func checkDestination(
+    of model: ModelDirectory, in directory: String, packed: Bool, otherInputs: [String] = []
+  ) throws {
+    if isDirectory(directory) == false {
+      throw PackedModelError(file: directory, "exists and is not a directory; pass a directory for --output")
+    }
+    let destinations = files(of: model, packed: packed).map { destination($0, in: directory) }
+    for destination in destinations { try OutputPath.refuseOverwriting(model.inputFiles + otherInputs, with: destination) }
+    if let folder = destinations.first(where: { isDirectory($0) == true }) {
+      throw PackedModelError(file: folder, "is a directory; cannot write the exported file there")
+    }
+  }
+
   /// Writes `model` compressed by `applied` to `directory` (created when missing): the drop-in
   /// model.safetensors, config.json, plan.json with its summary, and with `packed` the packed
   /// model. Returns the paths written, in order.
@@ -51,24 +68,16 @@ public enum ModelExport {
   /// next), and only when all of them are complete are they renamed into place, plan.json last,
   /// under an exclusive lock on `directory`: two exports into one directory each put a whole set
   /// in place, one after the other, never a mix. A failure while staging leaves any previous
-  /// export untouched. Refuses a `directory` that is a file, a destination that is a directory,
-  /// and an export that would overwrite the input model or any of `otherInputs` (the plan, the
-  /// data).
+  /// export untouched. Refuses what `checkDestination` refuses.
   @discardableResult
   public static func write(
     _ model: ModelDirectory, applied: AppliedPlan, metric: MetricSummary?, to directory: String, packed: Bool,
     otherInputs: [String] = []
   ) throws -> [String] {
-    if isDirectory(directory) == false {
-      throw PackedModelError(file: directory, "exists and is not a directory; pass a directory for --output")
-    }
+    try checkDestination(of: model, in: directory, packed: packed, otherInputs: otherInputs)
     let configPath = URL(fileURLWithPath: model.path).appendingPathComponent(File.config.rawValue).path
-    let files = File.allCases.filter { ($0 != .packed || packed) && ($0 != .config || model.config != nil) }
-    let destinations = files.map { URL(fileURLWithPath: directory).appendingPathComponent($0.rawValue).path }
-    for destination in destinations { try OutputPath.refuseOverwriting(model.inputFiles + otherInputs, with: destination) }
-    if let folder = destinations.first(where: { isDirectory($0) == true }) {
-      throw PackedModelError(file: folder, "is a directory; cannot write the exported file there")
-    }
+    let files = files(of: model, packed: packed)
+    let destinations = files.map { destination($0, in: directory) }
 
     let plan = completedPlan(applied, model: model, metric: metric)
     let contents: [[[UInt8]]] = try files.map { file in
@@ -98,6 +107,16 @@ public enum ModelExport {
       }
     }
     return destinations
+  }
+
+  /// The files an export of `model` writes, in order.
+  private static func files(of model: ModelDirectory, packed: Bool) -> [File] {
+    File.allCases.filter { ($0 != .packed || packed) && ($0 != .config || model.config != nil) }
+  }
+
+  /// Where `file` goes in `directory`.
+  private static func destination(_ file: File, in directory: String) -> String {
+    URL(fileURLWithPath: directory).appendingPathComponent(file.rawValue).path
   }
 
   /// A new private directory in `directory` (`mkdtemp`: created exclusively, mode 0700), named

@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
 
-// Kept apart from SafetensorsFile.swift so that the reader itself depends only on PareCore and
-// libc: Fuzz/run.sh compiles it standalone, without SwiftPM or swift-crypto.
+// Kept apart from SafetensorsFile.swift and WeightStore.swift so that the reader and the store
+// depend only on PareCore and libc: Fuzz/run.sh compiles them standalone, without SwiftPM or
+// swift-crypto.
 extension SafetensorsFile {
   /// SHA-256 of the whole file, lowercase hex: identifies the exact weights a plan was made for.
   /// Hashed in 8 MB chunks whose pages are released as it goes, so hashing a large model does
@@ -16,6 +17,15 @@ extension SafetensorsFile {
       mapping.release(range)
     }
     return hexDigest(hasher.finalize())
+  }
+}
+
+extension WeightStore {
+  /// SHA-256 (hex) of the weights: the single file's, or for a sharded checkpoint the digest of
+  /// the shards' digests in order.
+  public func sha256() -> String {
+    guard files.count != 1 else { return files[0].sha256() }
+    return hexDigest(SHA256.hash(data: Data(files.map { $0.sha256() }.joined().utf8)))
   }
 }
 

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PareCore
 
@@ -9,7 +8,8 @@ import PareCore
 public struct WeightStore: Sendable {
   /// Every tensor's entry, in file order (shard by shard, then by byte offset).
   public let entries: [SafetensorsEntry]
-  private let files: [SafetensorsFile]
+  /// The files (internal so that SafetensorsFile+SHA256.swift can hash them).
+  let files: [SafetensorsFile]
   private let location: [String: (file: Int, entry: Int)]
 
   /// A store over the files, refusing a name that appears in more than one of them.
@@ -93,13 +93,4 @@ public struct WeightStore: Sendable {
 
   /// Paths of the underlying files.
   public var paths: [String] { files.map(\.path) }
-}
-
-extension WeightStore {
-  /// SHA-256 (hex) of the weights: the single file's, or for a sharded checkpoint the digest of
-  /// the shards' digests in order.
-  public func sha256() -> String {
-    guard files.count != 1 else { return files[0].sha256() }
-    return hexDigest(SHA256.hash(data: Data(files.map { $0.sha256() }.joined().utf8)))
-  }
 }

@@ -34,13 +34,15 @@ struct Apply: ParsableCommand {
   func run() throws {
     try OutputPath.refuseUnexpandedTilde(output, home: ProcessInfo.processInfo.environment["HOME"])
     let opened = try PlannedModel(modelPath: model, planPath: plan)
+    let otherInputs = [plan] + evaluationData.files
+    try ModelExport.checkDestination(of: opened.model, in: output, packed: packed, otherInputs: otherInputs)
     // Measure only where it makes sense: explicit data must work; by default, a model that
     // cannot run or has no bundled data simply gets no metric.
     let canMeasure = evaluationData.isExplicit || (try? evaluationData.dataPath(for: opened.opened)) != nil
     let evaluation = canMeasure ? try opened.evaluate(evaluationData, comparing: true) : nil
     let written = try ModelExport.write(
       opened.model, applied: opened.applied, metric: evaluation?.summary, to: output, packed: packed,
-      otherInputs: [plan] + evaluationData.files)
+      otherInputs: otherInputs)
 
     let applied = opened.applied
     var lines = [

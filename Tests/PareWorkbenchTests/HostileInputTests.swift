@@ -104,6 +104,19 @@ struct OutputSafetyTests {
     }
   }
 
+  /// `apply` refuses an output that is an input before measuring the metric, which can take
+  /// minutes: given evaluation data that cannot be read, it reports the refusal, not the data.
+  @Test func applyRefusesAnInputAsOutputBeforeMeasuring() throws {
+    try hostile.withScratch { scratch in
+      let model = scratch + "/model"
+      try FileManager.default.copyItem(atPath: NetworkEvaluatorTests.root.path + "/" + hostile.model, toPath: model)
+      let planPath = try plan(bits: 8, in: scratch), data = scratch + "/data.safetensors"
+      try Data("not safetensors".utf8).write(to: URL(fileURLWithPath: data))
+      try hostile.expectRefused(["apply", model, "--plan", planPath, "--data", data, "--output", model],
+                                mentioning: "an input of this command")
+    }
+  }
+
   /// Two exports of different plans into one directory at once, 20 times: each ends with one
   /// whole export (the weights, packed file and plan of the same plan), never a mix.
   @Test func concurrentAppliesEachLeaveOneWholeExport() throws {
