@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import PareTestSupport
 import Synchronization
@@ -32,7 +35,11 @@ struct BLASThreadsTests {
     LinearAlgebra.concurrently(workers: workers) { worker in
       arrived.add(1, ordering: .sequentiallyConsistent)
       let deadline = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
-      while arrived.load(ordering: .sequentiallyConsistent) < workers, DispatchTime.now().uptimeNanoseconds < deadline {}
+      // Yield while waiting: on a loaded machine a spinning worker could keep the others off the
+      // cores for the whole deadline.
+      while arrived.load(ordering: .sequentiallyConsistent) < workers, DispatchTime.now().uptimeNanoseconds < deadline {
+        sched_yield()
+      }
       let everyone = arrived.load(ordering: .sequentiallyConsistent) == workers
       sawEveryone.withLock { $0[worker] = everyone }
     }
