@@ -28,9 +28,7 @@ import PareFormats
 /// The scratch model directory, one per fuzzing process, inside the directory run.sh creates:
 /// model.safetensors (written once, zeros) and, per plan input, plan.json.
 private let scratch: String = {
-  let directory = getenv("PARE_FUZZ_SCRATCH").map { String(cString: $0) } ?? "/tmp"
-  let path = "\(directory)/plan-config-\(getpid())"
-  try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  let path = fuzzScratchPath("plan-config", isDirectory: true)
   writeWeights(to: "\(path)/model.safetensors")
   return path
 }()

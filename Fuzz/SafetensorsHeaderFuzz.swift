@@ -21,10 +21,7 @@ import PareCore
 
 /// Where inputs are written for `SafetensorsFile`, which maps a real file: inside the directory
 /// run.sh creates (and removes), one file per fuzzing process.
-private let scratchPath: String = {
-  let directory = getenv("PARE_FUZZ_SCRATCH").map { String(cString: $0) } ?? "/tmp"
-  return "\(directory)/input-\(getpid()).safetensors"
-}()
+private let scratchPath = fuzzScratchPath("input") + ".safetensors"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -19,9 +19,7 @@ import Foundation
 
 /// The scratch model directory, one per fuzzing process, inside the directory run.sh creates.
 private let scratch: String = {
-  let directory = getenv("PARE_FUZZ_SCRATCH").map { String(cString: $0) } ?? "/tmp"
-  let path = "\(directory)/tokenizer-\(getpid())"
-  try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  let path = fuzzScratchPath("tokenizer", isDirectory: true)
   // The maximum length comes from config.json when nothing else names it.
   FileManager.default.createFile(atPath: "\(path)/config.json", contents: Data(#"{"max_position_embeddings": 64}"#.utf8))
   return path

@@ -24,13 +24,13 @@ corpus="$root/Fuzz/corpus"
 swiftc="${SWIFTC:-swiftc}"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 
-core=(DType.swift Tensor.swift Tensor+Encoding.swift FloatConversion.swift EncodedTensor.swift)
+core=(DType.swift Tensor.swift Tensor+Encoding.swift FloatConversion.swift FloatConversion+SIMD.swift VectorLanes.swift ParallelChunks.swift Selection.swift EncodedTensor.swift)
 formats=(JSONValue.swift SafetensorsError.swift SafetensorsHeader.swift SafetensorsFile.swift MappedFile.swift InputFile.swift)
 tokenizer=(TokenizerJSON.swift TokenizerConfig.swift WordPieceTokenizer.swift WordPieceModel.swift BertNormalizer.swift
   AddedTokens.swift BertCharacterClasses.swift BertUnicodeTables.swift ModelError.swift SentenceDataset.swift InputFile.swift)
 configs=("${formats[@]}" WeightStore.swift ModelDirectory.swift ModelError.swift StrictJSON.swift JSONIntegers.swift
   SequentialConfig.swift SequentialConfig+Shapes.swift BertConfig.swift PoolingConfig.swift)
-plans=(Plan.swift Plan+Validation.swift CompressionSpec.swift Pruner.swift Quantizer.swift GroupLayout.swift FloatFormat.swift KMeans.swift)
+plans=(Plan.swift Plan+Validation.swift CompressionSpec.swift Pruner.swift Quantizer.swift GroupGrid.swift GroupLayout.swift FloatFormat.swift KMeans.swift)
 
 mkdir -p "$bin/modules" "$bin/artifacts" "$corpus"
 echo "fuzz: building $bin/safetensors-header-fuzz"
@@ -40,16 +40,16 @@ echo "fuzz: building $bin/safetensors-header-fuzz"
 # lld (shipped with the toolchain) links ASan quietly; gold warns about every __asan_report_*.
 "$swiftc" "${flags[@]}" -use-ld=lld -module-name SafetensorsHeaderFuzz -I "$bin/modules" \
   -o "$bin/safetensors-header-fuzz" \
-  "$root/Fuzz/SafetensorsHeaderFuzz.swift" "${formats[@]/#/$root/Sources/PareFormats/}" "$bin/PareCore.o"
+  "$root/Fuzz/SafetensorsHeaderFuzz.swift" "$root/Fuzz/FuzzScratch.swift" "${formats[@]/#/$root/Sources/PareFormats/}" "$bin/PareCore.o"
 echo "fuzz: building $bin/tokenizer-fuzz"
 "$swiftc" "${flags[@]}" -use-ld=lld -module-name TokenizerFuzz -o "$bin/tokenizer-fuzz" \
-  "$root/Fuzz/TokenizerFuzz.swift" "${tokenizer[@]/#/$root/Sources/PareFormats/}"
+  "$root/Fuzz/TokenizerFuzz.swift" "$root/Fuzz/FuzzScratch.swift" "${tokenizer[@]/#/$root/Sources/PareFormats/}"
 echo "fuzz: building $bin/plan-config-fuzz"
 "$swiftc" "${flags[@]}" -wmo -c -module-name PareFormats -I "$bin/modules" \
   -emit-module -emit-module-path "$bin/modules/PareFormats.swiftmodule" \
   -o "$bin/PareFormats.o" "${configs[@]/#/$root/Sources/PareFormats/}"
 "$swiftc" "${flags[@]}" -use-ld=lld -module-name PlanConfigFuzz -I "$bin/modules" -o "$bin/plan-config-fuzz" \
-  "$root/Fuzz/PlanConfigFuzz.swift" "${plans[@]/#/$root/Sources/PareCompression/}" "$bin/PareFormats.o" "$bin/PareCore.o"
+  "$root/Fuzz/PlanConfigFuzz.swift" "$root/Fuzz/FuzzScratch.swift" "${plans[@]/#/$root/Sources/PareCompression/}" "$bin/PareFormats.o" "$bin/PareCore.o"
 
 # SafetensorsFile maps a real file: the fuzzer writes each input into this directory.
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/pare-fuzz.XXXXXX")"
