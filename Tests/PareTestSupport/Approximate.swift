@@ -12,3 +12,6 @@ public func isClose(_ a: [Float], _ b: [Float], tolerance: Float, relative: Bool
 public func isClose(_ a: Tensor, _ b: Tensor, tolerance: Float = 1e-5) -> Bool {
   a.shape == b.shape && isClose(a.scalars, b.scalars, tolerance: tolerance, relative: true)
 }
+
+/// Whether `a` is within `relative` of `b`, relative to |b| (absolute below 1).
+public func isClose(_ a: Double, _ b: Double, relative: Double) -> Bool { abs(a - b) <= relative * max(1, abs(b)) }
