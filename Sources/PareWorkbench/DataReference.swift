@@ -20,6 +20,7 @@ public struct DataReference: Sendable, Hashable, Codable {
       throw ModelError(file: data.path, "cannot read the evaluation data: \(error)")
     }
     if let limit = data.limit { bytes.append(contentsOf: Array("\npare: first \(limit) \(items)".utf8)) }
+    if let length = data.itemLength { bytes.append(contentsOf: Array("\npare: \(length) tokens each".utf8)) }
     self.init(path: data.path, sha256: sha256Hex(of: bytes))
   }
 }

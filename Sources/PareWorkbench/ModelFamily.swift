@@ -51,6 +51,9 @@ public struct EvaluationDataKind: Sendable {
   public let interactiveLimit: Int?
   /// The bundled data measured when none is named.
   public let bundledDefault: BundledData
+  /// An option setting how many tokens each item holds, without dashes ("ctx": a language
+  /// model's window), if the kind has one, and its default.
+  public let lengthOption: (name: String, defaultValue: Int)?
 
   /// Bundled data a kind falls back to.
   public enum BundledData: Sendable {
@@ -61,23 +64,28 @@ public struct EvaluationDataKind: Sendable {
   }
 
   public init(option: String, contents: String, items: String, limitOption: String? = nil, interactiveLimit: Int? = nil,
-              bundledDefault: BundledData) {
+              lengthOption: (name: String, defaultValue: Int)? = nil, bundledDefault: BundledData) {
     (self.option, self.contents, self.items, self.bundledDefault) = (option, contents, items, bundledDefault)
-    (self.limitOption, self.interactiveLimit) = (limitOption, interactiveLimit)
+    (self.limitOption, self.interactiveLimit, self.lengthOption) = (limitOption, interactiveLimit, lengthOption)
   }
 
   /// "--data FILE (safetensors with 'images' and 'labels')".
   public var usage: String { "--\(option) FILE (\(contents))" }
 }
 
-/// The evaluation data a family measures on: the file and how many of its items.
+/// The evaluation data a family measures on: the file, how many of its items, and how long each
+/// item is where the kind cuts its data into items itself (a language model's windows).
 public struct EvaluationData: Sendable {
   /// The data file.
   public let path: String
   /// Measure only the first `limit` items (nil: all).
   public let limit: Int?
+  /// Tokens per item (nil: the kind's default).
+  public let itemLength: Int?
 
-  public init(path: String, limit: Int? = nil) { (self.path, self.limit) = (path, limit) }
+  public init(path: String, limit: Int? = nil, itemLength: Int? = nil) {
+    (self.path, self.limit, self.itemLength) = (path, limit, itemLength)
+  }
 }
 
 extension ModelFamily {

@@ -24,7 +24,7 @@ public final class NetworkEvaluator<Network: RestartableNetwork>: LayerOrderedEv
 
   /// The uncompressed network.
   public let network: Network
-  /// What every pass runs on.
+  /// What every pass after the baseline's runs on.
   public let input: Network.Input
   /// The uncompressed network's outputs on `input`: the reference every plan is compared with.
   public let baselineOutputs: Tensor
@@ -38,16 +38,21 @@ public final class NetworkEvaluator<Network: RestartableNetwork>: LayerOrderedEv
 
   /// Runs the uncompressed network once over `input` to get the baseline, filling the activation
   /// cache unless `cachesActivations` is false (a one-shot evaluation). Compressed tensors come
-  /// from (and go into) `compression`.
+  /// from (and go into) `compression`. `referencing`, when given, makes the input of every later
+  /// pass from the baseline's outputs (a language model's passes are told which tokens the
+  /// uncompressed model found likeliest, `DecoderInput.reference`); it must not change the
+  /// input's cache key.
   public init(network: Network, input: Network.Input, metric: MetricKind, weights: WeightStore,
-              compression: CompressionCache, cachesActivations: Bool = true, score: @escaping Score) throws {
+              compression: CompressionCache, cachesActivations: Bool = true,
+              referencing: ((_ baselineOutputs: Tensor) -> Network.Input)? = nil, score: @escaping Score) throws {
     var activations: Network.Cache? = cachesActivations
       ? ActivationCache(batchSize: network.preferredBatchSize, restartPoints: network.restartPoints) : nil
     activations?.divergence = nil
     baselineOutputs = try network.outputs(for: input, cache: &activations)
     let measured = score(baselineOutputs, baselineOutputs)
     baseline = PlanMetric(kind: metric, measured, baseline: measured.value)
-    (self.network, self.input, self.weights, self.compression, self.score) = (network, input, weights, compression, score)
+    self.input = referencing?(baselineOutputs) ?? input
+    (self.network, self.weights, self.compression, self.score) = (network, weights, compression, score)
     cached = Mutex(Cached(activations: activations, plan: Plan()))
   }
 
