@@ -103,7 +103,7 @@ METADATA = [
 def write_metadata():
     path = os.path.join(OUT, "metadata-v3.gguf")
     writer = gguf.GGUFWriter(path, "llama")
-    writer.add_uint32("general.alignment", 64)
+    writer.add_custom_alignment(64)  # sets the padding too (a bare general.alignment key would not)
     for key, value, vtype in METADATA:
         writer.add_key_value(key, value, vtype)
     for key, value, vtype in METADATA:

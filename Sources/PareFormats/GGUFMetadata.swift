@@ -92,7 +92,7 @@ public enum GGUFArray: Sendable, Equatable {
   }
 
   /// The items' type name, for messages ("uint32", "array").
-  var elementTypeName: String {
+  public var elementTypeName: String {
     switch self {
     case .uint8: "uint8"
     case .int8: "int8"

@@ -67,7 +67,7 @@ struct Inspect: ParsableCommand {
     let weights = opened.weights
     let rows = try weights.entries.map { entry in
       let type = weights.ggmlType(of: entry.name)
-      let stats = try type?.isDecodable == false ? nil : TensorStatistics(try weights.tensor(named: entry.name).scalars)
+      let stats = type?.isDecodable == false ? nil : TensorStatistics(try weights.tensor(named: entry.name).scalars)
       return Row(name: entry.name, shape: entry.shape, dtype: entry.dtype.rawValue, params: entry.elementCount,
                  bytes: entry.byteRange.count, ggml_type: type?.name, bpw: type?.bitsPerWeight,
                  min: stats?.min, max: stats?.max, std: stats?.std, zero_fraction: stats?.zeroFraction)
