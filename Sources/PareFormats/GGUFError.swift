@@ -16,3 +16,20 @@ public struct GGUFError: Error, Equatable, CustomStringConvertible {
 
   public var description: String { [file, subject, message].compactMap { $0 }.joined(separator: ": ") }
 }
+
+extension GGUFError {
+  /// `text` fit for a one-line message: control characters (a newline in a hostile tensor
+  /// name) written as escapes, and cut after 200 characters.
+  public static func printable(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars.prefix(200) {
+      switch scalar.properties.generalCategory {
+      case .control, .lineSeparator, .paragraphSeparator, .format:
+        out += scalar.escaped(asASCII: true)
+      default:
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return text.unicodeScalars.count > 200 ? out + "…" : out
+  }
+}

@@ -83,7 +83,7 @@ public final class GGUFFile: Sendable {
   /// mapped pages are released afterwards: the caller holds the decoded copy.
   public func decode(_ tensor: GGUFTensorInfo) throws(GGUFError) -> Tensor {
     guard tensor.type.isDecodable else {
-      throw GGUFError(file: path, subject: "tensor '\(tensor.name)'",
+      throw GGUFError(file: path, subject: "tensor '\(GGUFError.printable(tensor.name))'",
                       "is \(tensor.type.name), which Pare cannot decode (it decodes \(GGMLType.decodableList))")
     }
     let range = fileRange(of: tensor)
@@ -98,7 +98,9 @@ public final class GGUFFile: Sendable {
 
   /// The tensor `name` decoded to Float32 (see `decode`).
   public func decode(named name: String) throws(GGUFError) -> Tensor {
-    guard let info = tensor(named: name) else { throw GGUFError(file: path, subject: "tensor '\(name)'", "no such tensor") }
+    guard let info = tensor(named: name) else {
+      throw GGUFError(file: path, subject: "tensor '\(GGUFError.printable(name))'", "no such tensor")
+    }
     return try decode(info)
   }
 
@@ -130,7 +132,7 @@ public final class GGUFFile: Sendable {
     for k in 0..<keyCount {
       cursor.subject = nil
       let key = try cursor.strictString("metadata key #\(k)")
-      cursor.subject = "key \"\(key)\""
+      cursor.subject = "key \"\(GGUFError.printable(key))\""
       guard values[key] == nil else { throw cursor.fail("appears twice in the metadata") }
       let type = try cursor.read(UInt32.self, "its value type")
       values[key] = try value(type: type, cursor: &cursor, depth: 0)
@@ -153,7 +155,7 @@ public final class GGUFFile: Sendable {
     for t in 0..<tensorCount {
       cursor.subject = nil
       let name = try cursor.strictString("the name of tensor #\(t)")
-      cursor.subject = "tensor '\(name)'"
+      cursor.subject = "tensor '\(GGUFError.printable(name))'"
       guard seen.insert(name).inserted else { throw cursor.fail("appears twice in the header") }
       let rank = try cursor.read(UInt32.self, "its number of dimensions")
       guard (1...4).contains(rank) else { throw cursor.fail("has \(rank) dimensions (ggml allows 1 to 4)") }
@@ -191,12 +193,13 @@ public final class GGUFFile: Sendable {
     let dataOffset = (headerEnd + alignment - 1) / alignment * alignment
     let dataLength = max(0, bytes.count - dataOffset)
     for tensor in tensors where tensor.offset > dataLength || tensor.byteCount > dataLength - tensor.offset {
-      throw GGUFError(file: file, subject: "tensor '\(tensor.name)'",
+      throw GGUFError(file: file, subject: "tensor '\(GGUFError.printable(tensor.name))'",
                       "data [\(dataOffset + tensor.offset), \(dataOffset + tensor.offset + tensor.byteCount)) runs past the end of the \(bytes.count)-byte file")
     }
     let ordered = tensors.sorted { ($0.offset, $0.byteCount, $0.name) < ($1.offset, $1.byteCount, $1.name) }
     for (previous, next) in zip(ordered, ordered.dropFirst()) where next.offset < previous.offset + previous.byteCount {
-      throw GGUFError(file: file, subject: "tensor '\(next.name)'", "data overlaps tensor '\(previous.name)'")
+      throw GGUFError(file: file, subject: "tensor '\(GGUFError.printable(next.name))'",
+                      "data overlaps tensor '\(GGUFError.printable(previous.name))'")
     }
     return Header(version: Int(version), metadata: metadata, tensors: tensors, alignment: alignment, dataOffset: dataOffset)
   }
@@ -204,7 +207,7 @@ public final class GGUFFile: Sendable {
   /// A short rendering of a value for messages.
   static func show(_ value: GGUFValue) -> String {
     switch value {
-    case let .string(s): "\"\(s.prefix(40))\""
+    case let .string(s): "\"\(GGUFError.printable(String(s.prefix(40))))\""
     case .array: "[...]"
     default: value.double.map { $0.rounded() == $0 && abs($0) < 1e18 ? String(Int64($0)) : "\($0)" } ?? "\(value)"
     }

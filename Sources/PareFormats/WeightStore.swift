@@ -107,7 +107,7 @@ public struct WeightStore: Sendable {
     }
     if let gguf {
       do { return try gguf.decode(gguf.tensors[at.entry]) } catch {
-        throw SafetensorsError(file: gguf.path, tensor: name, .notDecodable(error.message))
+        throw SafetensorsError(file: gguf.path, tensor: GGUFError.printable(name), .notDecodable(error.message))
       }
     }
     return try files[at.file].tensor(named: name)

@@ -51,7 +51,7 @@ extension ModelFamilies {
       return "GGUF architecture \"\(architecture)\" cannot be run yet (Pare runs \(runs.isEmpty ? "none yet" : runs)): browse only"
     }
     if let tensor = undecodableTensor(of: gguf) {
-      return "\(tensor.name) is \(tensor.type.name), which Pare cannot decode (it decodes \(GGMLType.decodableList)): browse only"
+      return "\(GGUFError.printable(tensor.name)) is \(tensor.type.name), which Pare cannot decode (it decodes \(GGMLType.decodableList)): browse only"
     }
     return nil
   }

@@ -89,7 +89,7 @@ struct Inspect: ParsableCommand {
     let ggufColumns = summary != nil
     let table = rows.map { r in
       [r.name, Formatting.shape(r.shape), r.dtype]
-        + (ggufColumns ? [r.ggml_type ?? "", stat(r.bpw, "%.4g")] : [])
+        + (ggufColumns ? [r.ggml_type ?? "", stat(r.bpw, "%g")] : [])
         + [Formatting.grouped(r.params), Formatting.bytes(r.bytes),
            stat(r.min.map(Double.init)), stat(r.max.map(Double.init)), stat(r.std),
            r.zero_fraction.map { String(format: "%.1f%%", $0 * 100) } ?? "-"]

@@ -39,6 +39,8 @@ import Testing
     ("alignment zero", file([]) { $0.keyValues.append(RawGGUF.keyValue("general.alignment", u32: 0)) }, "not a power of two"),
     ("duplicate tensor", file([RawGGUF.tensorInfo("w", [32], type: 0, offset: 0), RawGGUF.tensorInfo("w", [32], type: 0, offset: 128)], data: 256),
      "tensor 'w': appears twice"),
+    ("control characters", file([RawGGUF.tensorInfo("a\nb", [32], type: 0, offset: 0), RawGGUF.tensorInfo("a\nb", [32], type: 0, offset: 128)], data: 256),
+     "tensor 'a\\nb': appears twice"),
     ("no dimensions", file([RawGGUF.string("w") + RawGGUF.u32(0) + RawGGUF.u32(0) + RawGGUF.u64(0)]), "has 0 dimensions"),
     ("five dimensions", file([RawGGUF.tensorInfo("w", [1, 1, 1, 1, 1], type: 0, offset: 0)], data: 32), "has 5 dimensions"),
     ("zero dimension", file([RawGGUF.tensorInfo("w", [32, 0], type: 0, offset: 0)]), "has a dimension of 0"),
