@@ -79,8 +79,9 @@ done
 for f in "$corpus"/texts/*; do check "$f" eval "$tinybert" --text "$f"; done
 for f in "$corpus"/packed/*; do check "$f" unpack "$f" --output unpacked.safetensors; done
 
-mkdir -p "$scratch/fifo" && mkfifo "$scratch/fifo/model.safetensors" "$scratch/fifo/data.safetensors"
+mkdir -p "$scratch/fifo" && mkfifo "$scratch/fifo/model.safetensors" "$scratch/fifo/data.safetensors" "$scratch/fifo/model.gguf"
 check "$scratch/fifo/model.safetensors" inspect "$scratch/fifo/model.safetensors"
+check "$scratch/fifo/model.gguf" inspect "$scratch/fifo/model.gguf"
 check "$scratch/fifo/data.safetensors" eval "$lenet" --data "$scratch/fifo/data.safetensors"
 
 echo "check-inputs: $cases cases, $failures failed"
