@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the fuzzers (libFuzzer + AddressSanitizer) and runs each for SECONDS (default 60): the
 # safetensors header and file reader, the WordPiece tokenizer (tokenizer.json loading and
-# encoding), then plans and config.json (decoding and validation against a model's weights).
+# encoding), plans and config.json (decoding and validation against a model's weights), then
+# the GGUF reader (header validation and dequantization).
 # Exits non-zero when a fuzzer finds a crash, a timeout or a broken invariant; the input that
 # triggered it is left in Fuzz/bin/artifacts/ (replay: Fuzz/bin/<fuzzer> FILE).
 #
@@ -30,6 +31,8 @@ tokenizer=(TokenizerJSON.swift TokenizerConfig.swift WordPieceTokenizer.swift Wo
   AddedTokens.swift BertCharacterClasses.swift BertUnicodeTables.swift ModelError.swift SentenceDataset.swift InputFile.swift)
 configs=("${formats[@]}" WeightStore.swift ModelDirectory.swift ModelError.swift StrictJSON.swift JSONIntegers.swift
   SequentialConfig.swift SequentialConfig+Shapes.swift BertConfig.swift PoolingConfig.swift)
+gguf=(GGUFFile.swift GGUFCursor.swift GGUFMetadata.swift GGUFError.swift GGMLType.swift GGMLDequantize.swift
+  MappedFile.swift InputFile.swift SafetensorsError.swift)
 plans=(Plan.swift Plan+Validation.swift CompressionSpec.swift Pruner.swift Quantizer.swift GroupGrid.swift GroupLayout.swift FloatFormat.swift KMeans.swift)
 
 mkdir -p "$bin/modules" "$bin/artifacts" "$corpus"
@@ -50,6 +53,9 @@ echo "fuzz: building $bin/plan-config-fuzz"
   -o "$bin/PareFormats.o" "${configs[@]/#/$root/Sources/PareFormats/}"
 "$swiftc" "${flags[@]}" -use-ld=lld -module-name PlanConfigFuzz -I "$bin/modules" -o "$bin/plan-config-fuzz" \
   "$root/Fuzz/PlanConfigFuzz.swift" "$root/Fuzz/FuzzScratch.swift" "${plans[@]/#/$root/Sources/PareCompression/}" "$bin/PareFormats.o" "$bin/PareCore.o"
+echo "fuzz: building $bin/gguf-fuzz"
+"$swiftc" "${flags[@]}" -use-ld=lld -module-name GGUFFuzz -I "$bin/modules" -o "$bin/gguf-fuzz" \
+  "$root/Fuzz/GGUFFuzz.swift" "$root/Fuzz/FuzzScratch.swift" "${gguf[@]/#/$root/Sources/PareFormats/}" "$bin/PareCore.o"
 
 # SafetensorsFile maps a real file: the fuzzer writes each input into this directory.
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/pare-fuzz.XXXXXX")"
@@ -87,6 +93,16 @@ if [ "$status" -eq 0 ]; then
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
     -dict="$root/Fuzz/plan-config.dict" -artifact_prefix="$bin/artifacts/" -print_final_stats=1 \
     "$corpus-plan" "$root/Fuzz/seeds-plan" || status=$?
+fi
+
+if [ "$status" -eq 0 ]; then
+  echo "fuzz: GGUF for ${seconds}s (corpus: $corpus-gguf, seeds: $root/Fuzz/seeds-gguf)"
+  mkdir -p "$corpus-gguf"
+  PARE_FUZZ_SCRATCH="$scratch" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}" \
+    "$bin/gguf-fuzz" \
+    -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+    -dict="$root/Fuzz/gguf.dict" -artifact_prefix="$bin/artifacts/" -print_final_stats=1 \
+    "$corpus-gguf" "$root/Fuzz/seeds-gguf" || status=$?
 fi
 
 if [ "$status" -ne 0 ]; then

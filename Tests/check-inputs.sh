@@ -4,7 +4,8 @@
 # (no hang), exactly one line on stderr naming the file, nothing written, and a peak resident
 # memory below 1 GB. Exits non-zero when any case fails.
 #
-# The corpus: safetensors/ (opened as a bare model), datasets/ (--data for lenet-300-100),
+# The corpus: safetensors/ (opened as a bare model), gguf/ (likewise; made by
+# scripts/make_gguf_fixtures.py, one GGUF validation rule each), datasets/ (--data for lenet-300-100),
 # plans/ (--plan for lenet-300-100), configs/ (config.json beside real weights: lenet-300-100's,
 # or the tiny BERT's for "bert-*"), texts/ (--text for the tiny BERT), packed/ (unpacked: a
 # 4x8 int4 model whose __metadata__ was edited), plus a FIFO made here in
@@ -67,6 +68,7 @@ model_with() {
 }
 
 for f in "$corpus"/safetensors/*; do check "$f" inspect "$f"; done
+for f in "$corpus"/gguf/*; do check "$f" inspect "$f"; done
 for f in "$corpus"/datasets/*; do check "$f" eval "$lenet" --data "$f"; done
 for f in "$corpus"/plans/*; do check "$f" eval "$lenet" --plan "$f"; done
 for f in "$corpus"/configs/*; do
@@ -77,8 +79,9 @@ done
 for f in "$corpus"/texts/*; do check "$f" eval "$tinybert" --text "$f"; done
 for f in "$corpus"/packed/*; do check "$f" unpack "$f" --output unpacked.safetensors; done
 
-mkdir -p "$scratch/fifo" && mkfifo "$scratch/fifo/model.safetensors" "$scratch/fifo/data.safetensors"
+mkdir -p "$scratch/fifo" && mkfifo "$scratch/fifo/model.safetensors" "$scratch/fifo/data.safetensors" "$scratch/fifo/model.gguf"
 check "$scratch/fifo/model.safetensors" inspect "$scratch/fifo/model.safetensors"
+check "$scratch/fifo/model.gguf" inspect "$scratch/fifo/model.gguf"
 check "$scratch/fifo/data.safetensors" eval "$lenet" --data "$scratch/fifo/data.safetensors"
 
 echo "check-inputs: $cases cases, $failures failed"

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A model opened from disk: a Hugging Face-style directory (`config.json` + weights) or a bare
-/// `.safetensors` file (no config). Which family runs it is the registry's business
+/// A model opened from disk: a Hugging Face-style directory (`config.json` + weights), a bare
+/// `.safetensors` file (no config) or a `.gguf` file (no config: its metadata says what it is). Which family runs it is the registry's business
 /// (`ModelFamilies` in PareWorkbench): nothing here reads past `model_type`.
 public struct ModelDirectory: Sendable {
   /// The path as given by the user.
@@ -10,6 +10,8 @@ public struct ModelDirectory: Sendable {
   public let config: ConfigFile?
   /// The weights, lazily decoded.
   public let weights: WeightStore
+  /// The GGUF file, when the model is one (its metadata and ggml types; `weights` reads it).
+  public var gguf: GGUFFile? { weights.gguf }
 
   /// A model's config.json: its bytes and its `model_type`.
   public struct ConfigFile: Sendable {
@@ -41,8 +43,12 @@ public struct ModelDirectory: Sendable {
       throw ModelError(file: path, "no such file or directory")
     }
     guard isDirectory.boolValue else {
+      if path.hasSuffix(".gguf") {
+        // A tensor Pare cannot decode still lists: the model opens browse-only.
+        return ModelDirectory(path: path, config: nil, weights: WeightStore(gguf: try GGUFFile(path: path)))
+      }
       guard path.hasSuffix(".safetensors") else {
-        throw ModelError(file: path, "expected a model directory (config.json + model.safetensors) or a .safetensors file")
+        throw ModelError(file: path, "expected a model directory (config.json + model.safetensors), a .safetensors or a .gguf file")
       }
       return ModelDirectory(path: path, config: nil, weights: try WeightStore(file: path))
     }

@@ -35,6 +35,8 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
     case duplicateKey(String)
     case notFound
     case badIndex(String)
+    /// A GGUF tensor whose ggml type Pare cannot decode (the message names the type).
+    case notDecodable(String)
   }
 
   public init(file: String, tensor: String? = nil, _ problem: Problem) {
@@ -74,6 +76,7 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
     case let .duplicateKey(key): "key \"\(key)\" appears twice in its entry"
     case .notFound: "no such tensor"
     case let .badIndex(reason): "bad sharded-checkpoint index: \(reason)"
+    case let .notDecodable(reason): reason
     }
   }
 }

@@ -19,8 +19,15 @@ public protocol ModelFamily: Sendable {
   /// The tensor `pare forward` writes ("logits").
   static var forwardOutput: String { get }
 
+  /// GGUF `general.architecture` values this family runs ("llama"); none by default.
+  static var ggufArchitectures: [String] { get }
+
   /// Decodes `model`'s config.json and validates it against the weights.
   init(model: ModelDirectory, config: ModelDirectory.ConfigFile) throws
+
+  /// Reads a GGUF model's hyperparameters from its metadata and validates them against the
+  /// weights (only called for a family listing the file's architecture).
+  init(model: ModelDirectory, gguf: GGUFFile) throws
 
   /// An evaluator measuring plans on `data`; its baseline pass runs now. `cachesActivations`
   /// false skips the activation cache, for a single measurement.
@@ -89,6 +96,13 @@ public struct EvaluationData: Sendable {
 }
 
 extension ModelFamily {
+  public static var ggufArchitectures: [String] { [] }
+
+  /// A family that claims no GGUF architecture is never asked to open one.
+  public init(model: ModelDirectory, gguf: GGUFFile) throws {
+    throw ModelError(file: gguf.path, "\(Self.description) cannot be read from a GGUF file")
+  }
+
   /// Reads a tensor from `weights` by name, nil when there is none: where a network rebuilt with
   /// replacements finds its other tensors.
   static func original(_ weights: WeightStore) -> (String) throws -> Tensor? {
