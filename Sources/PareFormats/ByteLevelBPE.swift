@@ -3,7 +3,7 @@
 /// byte, and `BPEMerges` joins them.
 struct ByteLevelBPE: Sendable {
   /// Token text (alphabet UTF-8 bytes) to id.
-  let tokenIDs: [VocabularyKey: Int32]
+  let tokenIDs: TokenTable
   /// The id of each byte's single-character token, -1 where the vocabulary has none.
   let byteIDs: [Int32]
   let merges: BPEMerges
@@ -22,11 +22,9 @@ struct ByteLevelBPE: Sendable {
     tokens: [(text: String, id: Int32)], merges: [(String, String)], ignoreMerges: Bool, byteFallback: Bool,
     unknownID: Int32?, missingMerge: (Int, String) throws -> Void
   ) rethrows {
-    var tokenIDs: [VocabularyKey: Int32] = [:]
-    tokenIDs.reserveCapacity(tokens.count)
-    for (text, id) in tokens { tokenIDs[VocabularyKey(Array(text.utf8)[...])] = id }
-    func id(_ text: String) -> Int32? { tokenIDs[VocabularyKey(Array(text.utf8)[...])] }
-    byteIDs = ByteLevelAlphabet.utf8.map { tokenIDs[VocabularyKey($0[...])] ?? -1 }
+    let tokenIDs = TokenTable(tokens.map { (Array($0.text.utf8), $0.id) })
+    func id(_ text: String) -> Int32? { tokenIDs.id(Array(text.utf8)) }
+    byteIDs = ByteLevelAlphabet.utf8.map { tokenIDs.id($0) ?? -1 }
     var table = BPEMerges()
     for (rank, (left, right)) in merges.enumerated() {
       guard let leftID = id(left) else { try missingMerge(rank, left); continue }
@@ -48,19 +46,20 @@ struct ByteLevelBPE: Sendable {
   /// Per-call state: the ids of every word seen so far (text repeats words a lot) and the merge
   /// buffers.
   struct State {
-    var cache: [[UInt8]: [Int32]] = [:]
+    var cache: [VocabularyKey: [Int32]] = [:]
     var scratch = BPEMerges.Scratch()
     var symbols: [Int32] = []
   }
 
   /// Appends the ids of one pre-tokenized word (its raw UTF-8 bytes).
-  func append(word: [UInt8], to ids: inout [Int], state: inout State, source: String) throws(TokenizationError) {
-    if let cached = state.cache[word] {
+  func append(word: ArraySlice<UInt8>, to ids: inout [Int], state: inout State, source: String) throws(TokenizationError) {
+    let key = VocabularyKey(word)
+    if let cached = state.cache[key] {
       for id in cached { ids.append(Int(id)) }
       return
     }
     state.symbols.removeAll(keepingCapacity: true)
-    if ignoreMerges, let id = tokenIDs[VocabularyKey(ByteLevelAlphabet.encode(word)[...])] {
+    if ignoreMerges, let id = tokenIDs.id(ByteLevelAlphabet.encode(word)) {
       state.symbols.append(id)
     } else {
       for byte in word {
@@ -75,6 +74,6 @@ struct ByteLevelBPE: Sendable {
       merges.apply(&state.symbols, scratch: &state.scratch)
     }
     for id in state.symbols { ids.append(Int(id)) }
-    state.cache[word] = state.symbols
+    state.cache[key] = state.symbols
   }
 }

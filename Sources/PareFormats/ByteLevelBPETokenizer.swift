@@ -164,8 +164,9 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
 
   private func appendWords(of piece: String, to ids: inout [Int], state: inout ByteLevelBPE.State) throws {
     let text = addPrefixSpace && !piece.hasPrefix(" ") ? " " + piece : piece
-    for word in preTokenizer.words(of: text) {
-      try model.append(word: Array(word.utf8), to: &ids, state: &state, source: source)
+    let bytes = Array(text.utf8)
+    for word in preTokenizer.wordRanges(of: text) {
+      try model.append(word: bytes[word], to: &ids, state: &state, source: source)
     }
   }
 

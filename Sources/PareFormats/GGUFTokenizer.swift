@@ -138,8 +138,9 @@ public struct GGUFTokenizer: TextTokenizer {
         case .token(let id):
           ids.append(Int(id))
         case .text(let range):
-          for word in preTokenizer.words(of: String(decoding: bytes[range], as: UTF8.self)) {
-            try bpe.append(word: Array(word.utf8), to: &ids, state: &state, source: source)
+          let piece = Array(bytes[range])
+          for word in preTokenizer.wordRanges(of: String(decoding: piece, as: UTF8.self)) {
+            try bpe.append(word: piece[word], to: &ids, state: &state, source: source)
           }
         }
       }

@@ -57,19 +57,51 @@ struct PreTokenizer: @unchecked Sendable {
 
   /// The words of `text`, in order, none empty.
   func words(of text: String) -> [String] {
-    var pieces = text.isEmpty ? [] : [text]
-    for split in splits {
-      var next: [String] = []
-      next.reserveCapacity(pieces.count)
-      for piece in pieces { Self.apply(split, to: piece, into: &next) }
-      pieces = next
-    }
-    return pieces
+    let utf8 = Array(text.utf8)
+    return wordRanges(of: text).map { String(decoding: utf8[$0], as: UTF8.self) }
   }
 
-  private static func apply(_ split: Split, to piece: String, into output: inout [String]) {
-    let string = NSString(string: piece)
-    let length = string.length
+  /// The words of `text` as ranges of its UTF-8 bytes, in order, none empty.
+  ///
+  /// The first split runs over the whole text, later ones over each piece's own substring (ICU
+  /// copies the string it searches into UTF-16, so searching the whole text for every piece
+  /// would cost its length each time). Offsets are UTF-16 throughout, turned into UTF-8 at the
+  /// end through one table.
+  func wordRanges(of text: String) -> [Range<Int>] {
+    guard !text.isEmpty else { return [] }
+    let string = NSString(string: text)
+    var pieces = [NSRange(location: 0, length: string.length)]
+    for (step, split) in splits.enumerated() {
+      var next: [NSRange] = []
+      next.reserveCapacity(pieces.count)
+      for piece in pieces {
+        if step == 0 {
+          Self.apply(split, to: text, length: piece.length, offset: 0, into: &next)
+        } else {
+          Self.apply(split, to: string.substring(with: piece), length: piece.length, offset: piece.location, into: &next)
+        }
+      }
+      pieces = next
+    }
+    var utf8Offsets = [Int](repeating: 0, count: string.length + 1)
+    var utf16 = 0
+    var utf8 = 0
+    for scalar in text.unicodeScalars {
+      utf8Offsets[utf16] = utf8
+      if scalar.value > 0xFFFF {
+        utf8Offsets[utf16 + 1] = utf8
+        utf16 += 2
+      } else {
+        utf16 += 1
+      }
+      utf8 += scalar.value < 0x80 ? 1 : scalar.value < 0x800 ? 2 : scalar.value < 0x10000 ? 3 : 4
+    }
+    utf8Offsets[utf16] = utf8
+    return pieces.map { utf8Offsets[$0.location]..<utf8Offsets[$0.location + $0.length] }
+  }
+
+  /// Appends the pieces `split` cuts `piece` (UTF-16 length `length`) into, shifted by `offset`.
+  private static func apply(_ split: Split, to piece: String, length: Int, offset: Int, into output: inout [NSRange]) {
     // (range, isMatch) covering the piece.
     var parts: [(NSRange, Bool)] = []
     var position = 0
@@ -123,10 +155,6 @@ struct PreTokenizer: @unchecked Sendable {
         previousIsMatch = isMatch
       }
     }
-    if ranges.count == 1, ranges[0].length == length {
-      output.append(piece)
-      return
-    }
-    for range in ranges where range.length > 0 { output.append(string.substring(with: range)) }
+    for range in ranges where range.length > 0 { output.append(NSRange(location: range.location + offset, length: range.length)) }
   }
 }

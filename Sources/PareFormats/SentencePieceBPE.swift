@@ -8,19 +8,17 @@
 /// lengths no longer add up to its length), as in llama.cpp's `llm_tokenizer_spm_session`.
 struct SentencePieceBPE: Sendable {
   /// Token text (UTF-8) to id.
-  let tokenIDs: [VocabularyKey: Int32]
+  let tokenIDs: TokenTable
   let scores: [Float]
   /// The token of each byte: `<0xNN>`, else the one-byte token; -1 when neither exists.
   let byteIDs: [Int32]
 
   init(tokens: [String], scores: [Float]) {
-    var tokenIDs: [VocabularyKey: Int32] = [:]
-    tokenIDs.reserveCapacity(tokens.count)
-    for (id, token) in tokens.enumerated() { tokenIDs[VocabularyKey(Array(token.utf8)[...])] = Int32(id) }
+    let tokenIDs = TokenTable(tokens.enumerated().map { (Array($0.element.utf8), Int32($0.offset)) })
     byteIDs = (0..<256).map { byte in
       let hex = String(byte, radix: 16, uppercase: true)
       let name = "<0x" + (hex.count == 1 ? "0" + hex : hex) + ">"
-      return tokenIDs[VocabularyKey(Array(name.utf8)[...])] ?? tokenIDs[VocabularyKey([UInt8(byte)][...])] ?? -1
+      return tokenIDs.id(Array(name.utf8)) ?? tokenIDs.id([UInt8(byte)]) ?? -1
     }
     self.tokenIDs = tokenIDs
     self.scores = scores
@@ -56,31 +54,32 @@ struct SentencePieceBPE: Sendable {
     var previous = (0..<count).map { Int32($0 - 1) }
     var next = (0..<count).map { $0 + 1 < count ? Int32($0 + 1) : -1 }
     var heap = MinHeap<Bigram>()
-
-    func tryAdd(_ left: Int32, _ right: Int32) {
-      guard left >= 0, right >= 0 else { return }
-      let from = Int(start[Int(left)])
-      let size = Int(length[Int(left)] + length[Int(right)])
-      guard let id = tokenIDs[VocabularyKey(text[from..<(from + size)])], Int(id) < scores.count else { return }
-      heap.push(Bigram(score: scores[Int(id)], left: left, right: right, size: Int32(size)))
-    }
-    for index in 1..<max(count, 1) { tryAdd(Int32(index - 1), Int32(index)) }
-    while let bigram = heap.pop() {
-      let left = Int(bigram.left)
-      let right = Int(bigram.right)
-      guard length[left] > 0, length[right] > 0, length[left] + length[right] == bigram.size else { continue }
-      length[left] += length[right]
-      length[right] = 0
-      next[left] = next[right]
-      if next[right] >= 0 { previous[Int(next[right])] = Int32(left) }
-      tryAdd(previous[left], Int32(left))
-      tryAdd(Int32(left), next[left])
+    text.withUnsafeBufferPointer { text in
+      func tryAdd(_ left: Int32, _ right: Int32) {
+        guard left >= 0, right >= 0 else { return }
+        let from = Int(start[Int(left)])
+        let size = Int(length[Int(left)] + length[Int(right)])
+        guard let id = tokenIDs.id(UnsafeBufferPointer(rebasing: text[from..<(from + size)])), Int(id) < scores.count else { return }
+        heap.push(Bigram(score: scores[Int(id)], left: left, right: right, size: Int32(size)))
+      }
+      for index in 1..<max(count, 1) { tryAdd(Int32(index - 1), Int32(index)) }
+      while let bigram = heap.pop() {
+        let left = Int(bigram.left)
+        let right = Int(bigram.right)
+        guard length[left] > 0, length[right] > 0, length[left] + length[right] == bigram.size else { continue }
+        length[left] += length[right]
+        length[right] = 0
+        next[left] = next[right]
+        if next[right] >= 0 { previous[Int(next[right])] = Int32(left) }
+        tryAdd(previous[left], Int32(left))
+        tryAdd(Int32(left), next[left])
+      }
     }
     var index: Int32 = 0
     while index >= 0 {
       let from = Int(start[Int(index)])
       let range = from..<(from + Int(length[Int(index)]))
-      if let id = tokenIDs[VocabularyKey(text[range])] {
+      if let id = tokenIDs.id(text[range]) {
         ids.append(Int(id))
       } else {
         for byte in text[range] {
