@@ -100,17 +100,18 @@ import Testing
     }
   }
 
-  /// Tokenizing all of wiki.utf8 (2 MB) with both vocabularies; the time goes to stdout.
+  /// A tenth of wiki.utf8 through both vocabularies decodes back to itself (a debug build is
+  /// slow; scripts/bench_tokenizers.sh times the whole file optimized). The time goes to stdout.
   @Test(.enabled(if: present(smolDump, gemmaDump, wiki)))
-  func wikiThroughput() throws {
-    let text = try String(contentsOfFile: Self.wiki, encoding: .utf8)
+  func wikiRoundTrip() throws {
+    let text = String(try String(contentsOfFile: Self.wiki, encoding: .utf8).prefix(200_000))
     for dump in [Self.smolDump, Self.gemmaDump] {
       let tokenizer = try TokenizerFixtures.vocabulary(json: dump).tokenizer()
       let start = Date()
       let ids = try tokenizer.encode(text, addSpecial: false)
       let seconds = Date().timeIntervalSince(start)
       print("tokenized \(text.utf8.count) bytes into \(ids.count) tokens in \(String(format: "%.3f", seconds)) s with \(URL(fileURLWithPath: dump).lastPathComponent)")
-      #expect(ids.count > text.utf8.count / 8)
+      #expect(ids.count > text.utf8.count / 8 && ids.count < text.utf8.count / 2)
       #expect(tokenizer.decode(ids) == text)
     }
   }
