@@ -50,7 +50,8 @@ public struct GGUFTokenizer: TextTokenizer {
       return id
     }
     var userDefined: [(bytes: [UInt8], id: Int32)] = []
-    for (id, token) in vocabulary.tokens.enumerated() where vocabulary.type(of: id) == .userDefined {
+    for (id, token) in vocabulary.tokens.enumerated()
+    where vocabulary.type(of: id) == .userDefined && !Self.controlLookingTexts.contains(token) {
       userDefined.append((Array(token.utf8), Int32(id)))
     }
     specialTokens = GGUFSpecialTokens(userDefined)
@@ -124,6 +125,21 @@ public struct GGUFTokenizer: TextTokenizer {
     if addsBOS && bos == nil { throw ModelError(file: file, "tokenizer.ggml.add_bos_token is set but there is no BOS token") }
     if addsEOS && eos == nil { throw ModelError(file: file, "tokenizer.ggml.add_eos_token is set but there is no EOS token") }
   }
+
+  /// Texts llama.cpp makes control tokens whatever their type says (end-of-generation and
+  /// fill-in-the-middle markers, llama_vocab::impl::load): Gemma-3's user-defined "</s>" is one,
+  /// so it stays text. (llama.cpp marks the EOT and FIM ones only when the GGUF names no such id,
+  /// and then only the first it meets; all of them here.)
+  static let controlLookingTexts: Set<String> = [
+    "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>", "<end_of_turn>",
+    "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>", "<end_of_utterance>",
+    "<eos>", "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~[",
+    "<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>", "<PRE>", "▁<PRE>", "<|code_prefix|>", "<|prefix|>",
+    "<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>", "<SUF>", "▁<SUF>", "<|code_suffix|>", "<|suffix|>",
+    "<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>", "<MID>", "▁<MID>", "<|code_middle|>", "<|middle|>",
+    "<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]", "<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>",
+    "<reponame>", "<|file_sep|>",
+  ]
 
   public func encode(_ text: String, addSpecial: Bool) throws -> [Int] {
     let bytes = Array(text.utf8)
