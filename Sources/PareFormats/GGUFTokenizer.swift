@@ -42,8 +42,9 @@ public struct GGUFTokenizer: TextTokenizer {
     if let types = vocabulary.tokenTypes, types.count != count {
       throw ModelError(file: file, "tokenizer.ggml.token_type has \(types.count) entries for \(count) tokens")
     }
-    func checkedID(_ id: Int?, _ key: String) throws -> Int? {
-      guard let id else { return nil }
+    /// The file's id, checked; else llama.cpp's default when the vocabulary has it.
+    func checkedID(_ id: Int?, _ key: String, default fallback: Int) throws -> Int? {
+      guard let id else { return (0..<count).contains(fallback) ? fallback : nil }
       guard (0..<count).contains(id) else {
         throw ModelError(file: file, "tokenizer.ggml.\(key) \(id) is outside the \(count) tokens")
       }
@@ -78,8 +79,8 @@ public struct GGUFTokenizer: TextTokenizer {
         tokens: vocabulary.tokens.enumerated().map { ($0.element, Int32($0.offset)) }, merges: merges,
         ignoreMerges: preTokenizer.ignoreMerges, byteFallback: false, unknownID: nil, missingMerge: { _, _ in })
       model = .bytePairs(bpe, try preTokenizer.make())
-      bos = try checkedID(vocabulary.bos ?? 11, "bos_token_id")
-      eos = try checkedID(vocabulary.eos ?? 11, "eos_token_id")
+      bos = try checkedID(vocabulary.bos, "bos_token_id", default: 11)
+      eos = try checkedID(vocabulary.eos, "eos_token_id", default: 11)
       addsBOS = vocabulary.addBOS ?? preTokenizer.addsBOS
       addSpacePrefix = false
       pieces = vocabulary.tokens.enumerated().map { id, token in
@@ -93,8 +94,8 @@ public struct GGUFTokenizer: TextTokenizer {
       }
     case "llama":
       model = .sentencePiece(SentencePieceBPE(tokens: vocabulary.tokens, scores: vocabulary.scores ?? Array(repeating: 0, count: count)))
-      bos = try checkedID(vocabulary.bos ?? 1, "bos_token_id")
-      eos = try checkedID(vocabulary.eos ?? 2, "eos_token_id")
+      bos = try checkedID(vocabulary.bos, "bos_token_id", default: 1)
+      eos = try checkedID(vocabulary.eos, "eos_token_id", default: 2)
       addsBOS = vocabulary.addBOS ?? true
       addSpacePrefix = vocabulary.addSpacePrefix ?? true
       pieces = vocabulary.tokens.enumerated().map { id, token in

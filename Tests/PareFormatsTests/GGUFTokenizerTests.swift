@@ -47,6 +47,10 @@ import Testing
     short.model = "llama"
     short.scores = [0]
     #expect(throws: ModelError(file: "m.gguf", "tokenizer.ggml.scores has 1 entries for 2 tokens")) { try short.tokenizer() }
+    var badBOS = base
+    badBOS.pre = "gpt-2"
+    badBOS.bos = 99
+    #expect(throws: ModelError(file: "m.gguf", "tokenizer.ggml.bos_token_id 99 is outside the 2 tokens")) { try badBOS.tokenizer() }
   }
 
   /// The byte-level path with a hand-made vocabulary: merges by rank, user-defined tokens cut
