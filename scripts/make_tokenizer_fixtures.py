@@ -274,6 +274,7 @@ def make_gguf():
         ("gpt2-llama-bpe", gpt2_vocabulary("llama-bpe")),
         ("gpt2-qwen2", gpt2_vocabulary("qwen2")),
         ("gpt2-gpt-2", gpt2_vocabulary("gpt-2")),
+        ("gpt2-default", gpt2_vocabulary("default")),
         ("spm", spm_vocabulary()),
     ]
     tmp = os.path.join(ROOT, ".build", "tokenizer-fixtures")

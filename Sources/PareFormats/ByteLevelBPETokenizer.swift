@@ -29,8 +29,8 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
   private let normalizedTokens: AddedTokenMatcher
   private let prefixIDs: [Int]
   private let suffixIDs: [Int]
-  /// The bytes each id decodes to (nil for unused ids).
-  private let pieces: [[UInt8]?]
+  /// The bytes each id decodes to (a dictionary: the file's ids may be sparse).
+  private let pieces: [Int: [UInt8]]
 
   /// Reads `tokenizer.json` of `modelDirectory`, and the BOS/EOS names of its
   /// `tokenizer_config.json` when present. Throws `ModelError` naming the file and the part.
@@ -115,7 +115,7 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
     var maxID = -1
     for token in tokens { maxID = max(maxID, Int(token.id)) }
     for token in added { maxID = max(maxID, Int(token.id)) }
-    var pieces = [[UInt8]?](repeating: nil, count: maxID + 1)
+    var pieces: [Int: [UInt8]] = [:]
     for (text, id) in tokens {
       var bytes: [UInt8] = []
       ByteLevelAlphabet.decode(text, into: &bytes)
@@ -172,7 +172,7 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
 
   public func decode(_ ids: [Int]) -> String {
     var bytes: [UInt8] = []
-    for id in ids where pieces.indices.contains(id) {
+    for id in ids {
       if let piece = pieces[id] { bytes += piece }
     }
     return String(decoding: bytes, as: UTF8.self)

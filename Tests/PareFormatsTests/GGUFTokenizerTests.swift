@@ -14,6 +14,7 @@ import Testing
     ("gpt2-llama-bpe", "gguf-gpt2-vocab.json", "llama-bpe"),
     ("gpt2-qwen2", "gguf-gpt2-vocab.json", "qwen2"),
     ("gpt2-gpt-2", "gguf-gpt2-vocab.json", "gpt-2"),
+    ("gpt2-default", "gguf-gpt2-vocab.json", "default"),
     ("spm", "gguf-spm-vocab.json", nil),
   ]
 
