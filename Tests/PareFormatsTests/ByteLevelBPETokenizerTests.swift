@@ -1,5 +1,6 @@
 import Foundation
 @testable import PareFormats
+import Synchronization
 import Testing
 
 /// Expected ids written by scripts/make_tokenizer_fixtures.py: Hugging Face `tokenizers` for the
@@ -85,6 +86,19 @@ struct TokenizerFixtures {
       let ids = try tokenizer.encode(hard.text, addSpecial: false)
       #expect(tokenizer.decode(ids).unicodeScalars.elementsEqual(hard.text.unicodeScalars), "\(hard.name)")
     }
+  }
+
+  /// One tokenizer shared by threads (its regexes included) gives each the same ids.
+  @Test func concurrentEncodingGivesTheSameIds() throws {
+    let tokenizer = try ByteLevelBPETokenizer(file: TokenizerFixtures.path("bpe-smollm-style.json"))
+    let text = try TokenizerFixtures.hardCases().map(\.text).joined(separator: "\n")
+    let expected = try tokenizer.encode(text, addSpecial: true)
+    let results = Mutex<[[Int]]>([])
+    DispatchQueue.concurrentPerform(iterations: 8) { _ in
+      let ids = (try? tokenizer.encode(text, addSpecial: true)) ?? []
+      results.withLock { $0.append(ids) }
+    }
+    #expect(results.withLock { $0.count == 8 && $0.allSatisfy { $0 == expected } })
   }
 
   @Test func splitBehaviorsEqualHuggingFaceTokenizers() throws {
