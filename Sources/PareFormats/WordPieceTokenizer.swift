@@ -42,6 +42,9 @@ public struct WordPieceTokenizer: Sendable {
   private let normalizedTokens: AddedTokenMatcher
   private let prefixIDs: [Int32]
   private let suffixIDs: [Int32]
+  /// The text of each id (for `decode`).
+  private let tokenTexts: [String]
+  private let continuingSubwordPrefix: String
 
   /// The number of distinct tokens in the vocabulary.
   public var vocabularySize: Int { model.count }
@@ -112,6 +115,10 @@ public struct WordPieceTokenizer: Sendable {
       })
     prefixIDs = config.prefixIDs
     suffixIDs = config.suffixIDs
+    var texts = [String](repeating: "", count: (config.vocabulary.map { Int($0.id) }.max() ?? -1) + 1)
+    for (token, id) in config.vocabulary { texts[Int(id)] = token }
+    tokenTexts = texts
+    continuingSubwordPrefix = config.continuingSubwordPrefix
     maxLength = config.maxLength
     self.unknownID = unknownID
     clsID = cls
@@ -203,5 +210,34 @@ public struct WordPieceTokenizer: Sendable {
       }
     }
     flush(&state)
+  }
+}
+
+extension WordPieceTokenizer: TextTokenizer {
+  /// [CLS].
+  public var bos: Int? { Int(clsID) }
+  /// [SEP].
+  public var eos: Int? { Int(sepID) }
+
+  /// `encode(_:)` as `Int`s; without `addSpecial`, the same ids less [CLS] and [SEP] (the
+  /// length limit still leaves room for them).
+  public func encode(_ text: String, addSpecial: Bool) -> [Int] {
+    let ids = encode(text).map(Int.init)
+    return addSpecial ? ids : Array(ids.dropFirst(prefixIDs.count).dropLast(suffixIDs.count))
+  }
+
+  /// The tokens joined by spaces, continuation pieces ("##ing") glued to the piece before, as
+  /// the reference's WordPiece decoder does before its cleanup.
+  public func decode(_ ids: [Int]) -> String {
+    var text = ""
+    for id in ids where tokenTexts.indices.contains(id) {
+      let token = tokenTexts[id]
+      if !text.isEmpty && !continuingSubwordPrefix.isEmpty && token.hasPrefix(continuingSubwordPrefix) {
+        text += token.dropFirst(continuingSubwordPrefix.count)
+      } else {
+        text += text.isEmpty ? token : " " + token
+      }
+    }
+    return text
   }
 }

@@ -385,4 +385,13 @@ private func tiny(maxLength: Int = 16, maxInputCharsPerWord: Int = 100, normaliz
     }
     #expect(throws: TokenizerJSONError.self) { try TokenizerJSON.parse([0x22, 0xC3, 0x22]) }  // invalid UTF-8
   }
+
+  @Test func conformsToTextTokenizer() throws {
+    let tokenizer: any TextTokenizer = try WordPieceTokenizer(
+      vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "play", "##ing", "fast", "!"], maxLength: 16)
+    #expect(try tokenizer.encode("Playing fast!", addSpecial: true) == [2, 5, 6, 7, 8, 3])
+    #expect(try tokenizer.encode("Playing fast!", addSpecial: false) == [5, 6, 7, 8])
+    #expect(tokenizer.decode([5, 6, 7, 8]) == "playing fast !")
+    #expect(tokenizer.bos == 2 && tokenizer.eos == 3 && tokenizer.vocabularySize == 9)
+  }
 }
