@@ -76,24 +76,23 @@ import Testing
 
   static let models = TokenizerFixtures.repositoryRoot.appendingPathComponent(".models")
   static let realExpected = TokenizerFixtures.path("real-gguf-expected.json")
-  static func dump(_ gguf: String) -> String { models.appendingPathComponent(gguf + ".vocab.json").path }
-  static let smolDump = dump("SmolLM2-135M-Instruct.Q4_1.gguf")
-  static let gemmaDump = dump("gemma-3-270m-q4_k_m.gguf")
+  static let smolGGUF = models.appendingPathComponent("SmolLM2-135M-Instruct.Q4_1.gguf").path
+  static let gemmaGGUF = models.appendingPathComponent("gemma-3-270m-q4_k_m.gguf").path
   static let wiki = models.appendingPathComponent("text/wiki.utf8").path
   static func present(_ paths: String...) -> Bool { paths.allSatisfy { FileManager.default.fileExists(atPath: $0) } }
 
-  @Test(.enabled(if: present(smolDump, realExpected)))
+  @Test(.enabled(if: present(smolGGUF, realExpected)))
   func smolLM2IdsEqualLlamaCpp() throws {
-    try checkReal(dump: Self.smolDump, key: "smollm2")
+    try checkReal(gguf: Self.smolGGUF, key: "smollm2")
   }
 
-  @Test(.enabled(if: present(gemmaDump, realExpected)))
+  @Test(.enabled(if: present(gemmaGGUF, realExpected)))
   func gemma3IdsEqualLlamaCpp() throws {
-    try checkReal(dump: Self.gemmaDump, key: "gemma3")
+    try checkReal(gguf: Self.gemmaGGUF, key: "gemma3")
   }
 
-  private func checkReal(dump: String, key: String) throws {
-    let tokenizer = try TokenizerFixtures.vocabulary(json: dump).tokenizer()
+  private func checkReal(gguf: String, key: String) throws {
+    let tokenizer = try GGUFVocabulary(gguf: GGUFFile(path: gguf)).tokenizer()
     var texts = try TokenizerFixtures.hardCases().map(\.text)
     let wiki = try String(contentsOfFile: Self.wiki, encoding: .utf8)
     texts.append(String(wiki.unicodeScalars.prefix(2000)))
@@ -107,15 +106,15 @@ import Testing
 
   /// A tenth of wiki.utf8 through both vocabularies decodes back to itself (a debug build is
   /// slow; scripts/bench_tokenizers.sh times the whole file optimized). The time goes to stdout.
-  @Test(.enabled(if: present(smolDump, gemmaDump, wiki)))
+  @Test(.enabled(if: present(smolGGUF, gemmaGGUF, wiki)))
   func wikiRoundTrip() throws {
     let text = String(try String(contentsOfFile: Self.wiki, encoding: .utf8).prefix(200_000))
-    for dump in [Self.smolDump, Self.gemmaDump] {
-      let tokenizer = try TokenizerFixtures.vocabulary(json: dump).tokenizer()
+    for gguf in [Self.smolGGUF, Self.gemmaGGUF] {
+      let tokenizer = try GGUFVocabulary(gguf: GGUFFile(path: gguf)).tokenizer()
       let start = Date()
       let ids = try tokenizer.encode(text, addSpecial: false)
       let seconds = Date().timeIntervalSince(start)
-      print("tokenized \(text.utf8.count) bytes into \(ids.count) tokens in \(String(format: "%.3f", seconds)) s with \(URL(fileURLWithPath: dump).lastPathComponent)")
+      print("tokenized \(text.utf8.count) bytes into \(ids.count) tokens in \(String(format: "%.3f", seconds)) s with \(URL(fileURLWithPath: gguf).lastPathComponent)")
       #expect(ids.count > text.utf8.count / 8 && ids.count < text.utf8.count / 2)
       #expect(tokenizer.decode(ids) == text)
     }
