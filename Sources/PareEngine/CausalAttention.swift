@@ -92,9 +92,14 @@ public struct CausalAttention: Sendable {
       for (o, lanes) in Vectors8(count) {
         peak = max(peak, UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: -.infinity).max())
       }
-      var sum: Float = 0
-      for j in 0..<count { let e = expf(seen[j] - peak); seen[j] = e; sum += e }
-      let inverse = 1 / sum
+      var sums = SIMD8<Float>()
+      for (o, lanes) in Vectors8(count) {
+        // A padded lane adds e^−87, nothing next to the peak's 1.
+        let e = exp8(UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: -.infinity) - peak)
+        seen.store(e, at: o, lanes: lanes)
+        sums += e
+      }
+      let inverse = 1 / sums.sum()
       for (o, lanes) in Vectors8(count) {
         seen.store(UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: 0) * inverse, at: o, lanes: lanes)
       }

@@ -83,9 +83,9 @@ extension DecoderNetwork {
     for (o, lanes) in Vectors8(count) { peak = pointwiseMax(peak, row.vector8(at: o, lanes: lanes, padding: -.infinity)) }
     let top = peak.max()
     guard top.isFinite else { return top }
-    var sum: Float = 0
-    for i in 0..<count { sum += expf(row[i] - top) }
-    return top + logf(sum)
+    var sums = SIMD8<Float>()
+    for (o, lanes) in Vectors8(count) { sums += exp8(row.vector8(at: o, lanes: lanes, padding: -.infinity) - top) }
+    return top + logf(sums.sum())
   }
 
   /// The first index of the largest logit.

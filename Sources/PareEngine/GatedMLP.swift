@@ -1,4 +1,3 @@
-import Foundation
 import PareCore
 import PareFormats
 
@@ -21,16 +20,16 @@ public struct GatedMLP: Sendable {
   public func callAsFunction(_ x: Tensor) -> Tensor {
     var gated = gate.forward(x)
     let upped = up.forward(x)
+    let count = gated.count, gelu = activation == .geluTanh
     gated.scalars.withUnsafeMutableBufferPointer { g in
       upped.scalars.withUnsafeBufferPointer { u in
-        switch activation {
-        case .silu:
-          for i in g.indices { let v = g[i]; g[i] = v / (1 + expf(-v)) * u[i] }
-        case .geluTanh:
-          for i in g.indices {
-            let v = g[i]
-            g[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v))) * u[i]
-          }
+        guard let g = g.baseAddress, let u = u.baseAddress else { return }
+        // silu(v) = v / (1 + e^−v); tanh-GELU(v) = v (1 + tanh z) / 2 = v / (1 + e^−2z),
+        // z = √(2/π) (v + 0.044715 v³).
+        for (o, lanes) in Vectors8(count) {
+          let v = UnsafePointer(g).vector8(at: o, lanes: lanes, padding: 0)
+          let z = gelu ? v * (v * v * -0.071_354_816_3 - 1.595_769_121_6) : -v
+          g.store(v / (1 + exp8(z)) * u.vector8(at: o, lanes: lanes, padding: 0), at: o, lanes: lanes)
         }
       }
     }
