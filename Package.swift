@@ -58,8 +58,6 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    .executableTarget(name: "DecoderTiming", dependencies: ["PareCore", "PareFormats", "PareEngine"], path: "Benchmarks/Tools/DecoderTiming"),
-
     // MARK: - Unit tests
     .target(name: "PareTestSupport", dependencies: ["PareCore", "PareWorkbench"], path: "Tests/PareTestSupport"),
     .testTarget(name: "PareCoreTests", dependencies: ["PareTestSupport", "PareCore"]),

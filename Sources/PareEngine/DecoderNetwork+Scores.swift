@@ -41,6 +41,7 @@ extension DecoderNetwork {
   ) {
     let layout = layout, width = layout.width, hidden = config.hiddenSize, vocab = config.vocabSize, k = topK
     let rows = x.shape[0]
+    guard let output = output.baseAddress else { return }
     var top = TopK(k: k)
     for start in stride(from: 0, to: rows, by: headChunk) {
       let count = min(headChunk, rows - start)
@@ -55,7 +56,7 @@ extension DecoderNetwork {
         guard let all = all.baseAddress else { return }
         for r in 0..<count {
           let position = start + r, row = all + r * vocab
-          let out = output.baseAddress! + (firstRow + position) * width
+          let out = output + (firstRow + position) * width
           out[TokenScoreLayout.logSumExp] = Self.logSumExp(row, count: vocab)
           let inWindow = position % windowLength
           out[TokenScoreLayout.targetLogit] = inWindow + 1 < windowLength ? row[Int(tokens[position + 1])] : .nan

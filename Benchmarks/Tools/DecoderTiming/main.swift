@@ -6,6 +6,8 @@ import PareFormats
 // Times DecoderNetwork with random weights of SmolLM2-135M's shapes (30 layers, width 576,
 // 9 heads, 3 KV heads, FFN 1536, vocabulary 49152, tied head), for scripts/bench_decoder.py
 // (PyTorch on the same shapes). Usage: DecoderTiming [windows] [window length]
+let choice = OpenBLASCore.useBestCore()
+print("OpenBLAS core \(OpenBLASCore.name) (\(choice)), \(LinearAlgebra.threadCount) threads")
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let windowCount = arguments.first ?? 16, length = arguments.dropFirst().first ?? 512
 
