@@ -95,4 +95,42 @@ struct DecoderReferenceTests {
     let ids = try DecoderFixture.ids(name)
     #expect(relativeDifference(try network.logits(window: ids), try DecoderFixture.expectedLogits(name)) <= 1e-3)
   }
+
+  /// A config built field by field as from GGUF metadata, over the gemma3 fixture's tensors under
+  /// llama.cpp's names with the norms stored as 1 + w (offset 0): the reference's logits.
+  @Test func ggufNamesAndStoredNormsGiveTheSameLogits() throws {
+    let hf = try DecoderFixture.config("gemma3")
+    let weights = try DecoderFixture.weights("gemma3")
+    let gguf = DecoderConfig(
+      modelType: "gemma3", architecture: .gemma3, vocabSize: 256, hiddenSize: 64, layerCount: 3, headCount: 4,
+      kvHeadCount: 2, headDim: 16, intermediateSize: 80, rmsNormEps: 1e-6,
+      globalRope: .init(base: 1e6, scaling: .linear(factor: 2)), localRope: .init(base: 10000), slidingWindow: 8,
+      slidingLayers: [true, false, true], queryScale: 1 / Float(24).squareRoot(), qkNorm: true, tiedHead: true,
+      normWeightOffset: 0, embeddingScale: Float(64).squareRoot(), activation: .geluTanh, names: .gguf)
+    let ggufNames = gguf.tensorShapes.map(\.name)
+    #expect(ggufNames.contains("blk.2.post_ffw_norm.weight") && ggufNames.first == "token_embd.weight")
+    let huggingFace = Dictionary(uniqueKeysWithValues: zip(ggufNames, hf.tensorShapes.map(\.name)))
+    let network = try DecoderNetwork(config: gguf) { name in
+      guard let original = huggingFace[name] else { return nil }
+      var tensor = try weights.tensor(named: original)
+      if tensor.rank == 1 { for i in tensor.scalars.indices { tensor.scalars[i] += 1 } }
+      return tensor
+    }
+    let ids = try DecoderFixture.ids("gemma3")
+    #expect(relativeDifference(try network.logits(window: ids), try DecoderFixture.expectedLogits("gemma3")) <= 1e-3)
+    #expect(network.layerIndex(ofTensor: "blk.1.attn_q_norm.weight") == 2 && network.layerIndex(ofTensor: "output_norm.weight") == 4)
+  }
+
+  /// transformers v5's `rope_parameters` for llama3 scaling read as v4's rope_theta + rope_scaling.
+  @Test func llamaV5RopeParametersGiveTheSameConfig() throws {
+    let data = try DecoderFixture.editedConfig("llama3-tied") { object in
+      var parameters = object["rope_scaling"] as? [String: Any] ?? [:]
+      parameters["rope_theta"] = object["rope_theta"]
+      object["rope_parameters"] = parameters
+      object["rope_scaling"] = nil
+      object["rope_theta"] = nil
+    }
+    let v5 = try DecoderConfig.load(configData: data, file: "config.json", weights: DecoderFixture.weights("llama3-tied"))
+    #expect(v5 == (try DecoderFixture.config("llama3-tied")))
+  }
 }
