@@ -45,12 +45,14 @@ public struct CausalAttention: Sendable {
   }
 
   /// The heads' contexts, concatenated [tokens, heads · headDim]. Each KV head's rows are made
-  /// contiguous once and serve its group of query heads.
-  func attend(query: Tensor, key: Tensor, value: Tensor, windowLength t: Int) -> Tensor {
+  /// contiguous once and serve its group of query heads. Queries go `rowBlock` rows at a time,
+  /// each block against the keys its rows may see only (up to its last row, from its first
+  /// row's window start), so the masked half of the scores is never computed.
+  func attend(query: Tensor, key: Tensor, value: Tensor, windowLength t: Int, rowBlock: Int = 64) -> Tensor {
     let d = headDim, qWidth = heads * d, kvWidth = kvHeads * d, group = heads / kvHeads
-    let windows = query.shape[0] / max(t, 1)
+    let windows = query.shape[0] / max(t, 1), rowBlock = max(1, rowBlock)
     let block = t * d
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(4 * block + t * t, 1))
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(4 * block + rowBlock * t, 1))
     defer { scratch.deallocate() }
     let (q, k, v, context, scores) = (scratch, scratch + block, scratch + 2 * block, scratch + 3 * block, scratch + 4 * block)
     return Tensor(unsafeUninitializedShape: [query.shape[0], qWidth]) { out in
@@ -68,9 +70,13 @@ public struct CausalAttention: Sendable {
                 }
                 for head in (kvHead * group)..<((kvHead + 1) * group) {
                   for r in 0..<t { (q + r * d).update(from: qAll + (first + r) * qWidth + head * d, count: d) }
-                  LinearAlgebra.gemm(m: t, n: t, k: d, a: q, b: k, transposeB: true, c: scores, alpha: scale)
-                  softmaxRows(scores, length: t)
-                  LinearAlgebra.gemm(m: t, n: d, k: t, a: scores, b: v, c: context)
+                  for r0 in stride(from: 0, to: t, by: rowBlock) {
+                    let r1 = min(r0 + rowBlock, t), low = window.map { max(0, r0 - $0 + 1) } ?? 0
+                    let (m, n) = (r1 - r0, r1 - low)
+                    LinearAlgebra.gemm(m: m, n: n, k: d, a: q + r0 * d, b: k + low * d, transposeB: true, c: scores, alpha: scale)
+                    softmaxRows(scores, rows: m, keys: n, firstRow: r0, firstKey: low)
+                    LinearAlgebra.gemm(m: m, n: d, k: n, a: scores, b: v + low * d, c: context + r0 * d)
+                  }
                   for r in 0..<t { (out + (first + r) * qWidth + head * d).update(from: context + r * d, count: d) }
                 }
               }
@@ -81,13 +87,14 @@ public struct CausalAttention: Sendable {
     }
   }
 
-  /// Row i of `scores` [t, t] becomes the softmax over the keys it may see (max(0, i − window + 1)
-  /// through i), every other entry 0.
-  private func softmaxRows(_ scores: UnsafeMutablePointer<Float>, length t: Int) {
-    for i in 0..<t {
-      let row = scores + i * t
-      let low = window.map { max(0, i - $0 + 1) } ?? 0
-      let seen = row + low, count = i - low + 1
+  /// Row i of `scores` [rows, keys] (query firstRow + i, keys firstKey ..< firstKey + keys)
+  /// becomes the softmax over the keys it may see (j ≤ query, query − j < window), every other
+  /// entry 0.
+  private func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, keys: Int, firstRow: Int, firstKey: Int) {
+    for i in 0..<rows {
+      let row = scores + i * keys, query = firstRow + i
+      let low = (window.map { max(0, query - $0 + 1) } ?? 0) - firstKey, high = query - firstKey
+      let seen = row + low, count = high - low + 1
       var peak = -Float.infinity
       for (o, lanes) in Vectors8(count) {
         peak = max(peak, UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: -.infinity).max())
@@ -104,7 +111,7 @@ public struct CausalAttention: Sendable {
         seen.store(UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: 0) * inverse, at: o, lanes: lanes)
       }
       if low > 0 { row.update(repeating: 0, count: low) }
-      if i + 1 < t { (row + i + 1).update(repeating: 0, count: t - i - 1) }
+      if high + 1 < keys { (row + high + 1).update(repeating: 0, count: keys - high - 1) }
     }
   }
 }

@@ -7,7 +7,8 @@ import PareCore
 /// adding 1.5·2^23 (no `roundps` on plain x86-64), and read back off the sum's mantissa.
 @inline(__always)
 func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
-  let x = pointwiseMin(pointwiseMax(x, SIMD8(repeating: -87)), SIMD8(repeating: 88))
+  // Masks from Float comparisons: `pointwiseMin`/`pointwiseMax` were calls, not instructions.
+  let x = x.replacing(with: -87, where: x .< -87).replacing(with: 88, where: x .> 88)
   let magic = SIMD8<Float>(repeating: 12_582_912)  // 1.5 · 2^23
   let shifted = x * 1.442_695_04 + magic
   let n = shifted - magic

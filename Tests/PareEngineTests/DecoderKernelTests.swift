@@ -45,3 +45,27 @@ struct DecoderKernelTests {
     #expect(top.ids.map(Int.init) == Array(sorted.prefix(20)))
   }
 }
+
+/// Attention in blocks of query rows equals attention over whole windows, causal and sliding.
+struct DecoderAttentionBlockTests {
+  @Test(arguments: [nil, 5] as [Int?])
+  func rowBlocksGiveTheWholeWindowsResult(window: Int?) throws {
+    var generator = SplitMix64(seed: 5)
+    let (t, heads, kvHeads, d) = (21, 4, 2, 8)
+    func random(_ columns: Int) throws -> Tensor {
+      try Tensor(shape: [2 * t, columns], scalars: (0..<(2 * t * columns)).map { _ in Float.random(in: -2...2, using: &generator) })
+    }
+    let identity = Linear(weight: Tensor(zeros: [1, 1]), bias: nil)
+    let attention = CausalAttention(
+      query: identity, key: identity, value: identity, output: identity, queryNorm: nil, keyNorm: nil,
+      rotary: RotaryEmbedding(rope: .init(base: 10000), headDim: d, pairing: .halves), heads: heads, kvHeads: kvHeads,
+      headDim: d, scale: 0.3, window: window)
+    let (q, k, v) = (try random(heads * d), try random(kvHeads * d), try random(kvHeads * d))
+    let whole = attention.attend(query: q, key: k, value: v, windowLength: t, rowBlock: t)
+    for block in [1, 4, 8] {
+      #expect(isClose(attention.attend(query: q, key: k, value: v, windowLength: t, rowBlock: block), whole, tolerance: 1e-5))
+    }
+    // Row 0 of each window sees only itself: its context is its own value.
+    #expect(isClose(Array(whole.scalars[0..<d]), Array(v.scalars[0..<d]), tolerance: 1e-6))
+  }
+}

@@ -154,4 +154,43 @@ struct DecoderPassTests {
     #expect(throws: DecoderInputError.unknownToken(window: 0, position: 1, id: 256, vocabSize: 256)) { try network.check(DecoderInput(windows: [[1, 256]])) }
     #expect(throws: DecoderInputError.noWindows) { try network.check(DecoderInput(windows: [])) }
   }
+
+  /// The head in vocabulary blocks of 37 (the last one partial) writes what one block does.
+  @Test func vocabularyBlocksGiveTheSameRows() throws {
+    var network = try DecoderFixture.network("gemma3")
+    network.topK = 6
+    let ids = try DecoderFixture.ids("gemma3"), layout = network.layout
+    var x = network.embed(ids)
+    for block in network.blocks { x = block(x, windowLength: 32) }
+    x = network.finalNorm.forward(x)
+    let reference = (0..<(64 * 6)).map { Int32(($0 * 53) % 256) }
+    for reference in [nil, reference[...]] {
+      var whole = Tensor(zeros: [64, layout.width]), blocked = whole
+      whole.scalars.withUnsafeMutableBufferPointer {
+        network.scoreRows(x, tokens: ids, windowLength: 32, reference: reference, into: $0, at: 0, block: 256)
+      }
+      blocked.scalars.withUnsafeMutableBufferPointer {
+        network.scoreRows(x, tokens: ids, windowLength: 32, reference: reference, into: $0, at: 0, block: 37)
+      }
+      #expect(isCloseOrBothNaN(blocked, whole, tolerance: 1e-5))
+      for p in 0..<64 {
+        let row = { (t: Tensor) in Array(t.scalars[(p * layout.width)..<((p + 1) * layout.width)]) }
+        #expect(row(blocked)[layout.ids] == row(whole)[layout.ids] && row(blocked)[2] == row(whole)[2])
+      }
+    }
+  }
+
+  /// A factored head (W = W · I) scores as the dense one.
+  @Test func aFactoredHeadScoresAsTheDenseOne() throws {
+    let network = try DecoderFixture.network("qwen3")
+    let weights = try DecoderFixture.weights("qwen3")
+    let w = try weights.tensor(named: "lm_head.weight")
+    let identity = try Tensor(shape: [64, 64], scalars: (0..<4096).map { $0 / 64 == $0 % 64 ? 1 : 0 })
+    let factored = try network.replacingTensors(["lm_head.weight": .factored(a: w, b: identity, product: w)],
+                                                original: { try weights.tensor(named: $0) })
+    #expect(factored.head is FactoredLinear)
+    let input = try Self.input("qwen3")
+    var none: DecoderNetwork.Cache?
+    #expect(isCloseOrBothNaN(try factored.outputs(for: input, cache: &none), try network.outputs(for: input, cache: &none), tolerance: 1e-5))
+  }
 }

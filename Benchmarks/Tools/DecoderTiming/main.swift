@@ -53,3 +53,6 @@ _ = try time("edit \(target): rebuild + rerun block 30 and the head on 4 windows
   let edited = try network.replacingTensors([target: .dense(changed)], original: { weights[$0] })
   _ = try edited.outputs(for: four, from: network.layerIndex(ofTensor: target)!, cache: &cache)
 }
+_ = try time("rerun the final norm and the head only on 4 windows") {
+  _ = try network.outputs(for: four, from: network.finalLayer, cache: &cache)
+}
