@@ -32,5 +32,15 @@ let package = Package(
         .product(name: "PareFormats", package: "Pare"),
       ],
       path: "Tools/CompressionTiming"),
+    // Times DecoderNetwork on SmolLM2-135M's shapes with random weights, beside
+    // scripts/bench_decoder.py (PyTorch on the same shapes).
+    .executableTarget(
+      name: "DecoderTiming",
+      dependencies: [
+        .product(name: "PareCore", package: "Pare"),
+        .product(name: "PareEngine", package: "Pare"),
+        .product(name: "PareFormats", package: "Pare"),
+      ],
+      path: "Tools/DecoderTiming"),
   ]
 )
