@@ -7,6 +7,7 @@ public enum ModelFamilies {
   public static let all: [any ModelFamily.Type] = [
     SequentialClassifier.self,
     SentenceEncoder.self,
+    DecoderLanguageModel.self,
   ]
 
   /// The family that runs `model`, its config decoded and validated against the weights; nil
