@@ -30,7 +30,7 @@ tokenizer=(TokenizerJSON.swift TokenizerConfig.swift WordPieceTokenizer.swift Wo
   AddedTokens.swift BertCharacterClasses.swift BertUnicodeTables.swift ModelError.swift SentenceDataset.swift InputFile.swift)
 configs=("${formats[@]}" WeightStore.swift ModelDirectory.swift ModelError.swift StrictJSON.swift JSONIntegers.swift
   SequentialConfig.swift SequentialConfig+Shapes.swift BertConfig.swift PoolingConfig.swift)
-plans=(Plan.swift Plan+Validation.swift CompressionSpec.swift Pruner.swift Quantizer.swift GroupGrid.swift GroupLayout.swift FloatFormat.swift KMeans.swift)
+plans=(Plan.swift Plan+Validation.swift NonFiniteValues.swift CompressionSpec.swift Pruner.swift Quantizer.swift GroupGrid.swift GroupLayout.swift FloatFormat.swift KMeans.swift)
 
 mkdir -p "$bin/modules" "$bin/artifacts" "$corpus"
 echo "fuzz: building $bin/safetensors-header-fuzz"

@@ -2,8 +2,9 @@ import PareCore
 import PareFormats
 
 extension Plan {
-  /// Checks every spec against the model's tensors; the first problem throws, naming the tensor
-  /// and the key (`file` is the plan's path, for the message).
+  /// Checks every spec against the model's tensors, and that each planned tensor holds finite
+  /// values only; the first problem throws, naming the tensor and the key (`file` is the plan's
+  /// path, for the message).
   public func validate(against weights: WeightStore, file: String) throws(PlanError) {
     for name in tensors.keys.sorted() {
       guard let spec = tensors[name] else { continue }
@@ -15,6 +16,10 @@ extension Plan {
       } catch {
         throw PlanError(file: file, "tensor '\(name)': \(error.message)")
       }
+      // NaN or infinite weights would poison their group's scale or codebook (or every factor
+      // of an SVD): such a tensor is refused, never compressed (README "Non-finite weights").
+      let nonFinite = NonFiniteCensus.shared.count(of: name, in: weights)
+      guard nonFinite.total == 0 else { throw PlanError(file: file, nonFinite.refusal(tensor: name)) }
     }
   }
 }

@@ -18,7 +18,10 @@ struct Inspect: ParsableCommand {
 
   struct Row: Encodable {
     let name: String, shape: [Int], dtype: String, params: Int, bytes: Int
+    /// min and max are over the finite values (NaN when none is; null in JSON), std over all.
     let min: Float, max: Float, std: Double, zero_fraction: Double
+    /// NaN and infinite values: Pare refuses to compress a tensor holding any.
+    let non_finite: Int
   }
 
   struct Report: Encodable {
@@ -32,7 +35,7 @@ struct Inspect: ParsableCommand {
       let stats = TensorStatistics(try opened.weights.tensor(named: entry.name).scalars)
       return Row(name: entry.name, shape: entry.shape, dtype: entry.dtype.rawValue, params: entry.elementCount,
                  bytes: entry.byteRange.count, min: stats.min, max: stats.max, std: stats.std,
-                 zero_fraction: stats.zeroFraction)
+                 zero_fraction: stats.zeroFraction, non_finite: stats.nanCount + stats.infiniteCount)
     }
     let report = Report(model: opened.name, tensors: rows, total_params: rows.reduce(0) { $0 + $1.params },
                         total_bytes: rows.reduce(0) { $0 + $1.bytes })
@@ -40,14 +43,16 @@ struct Inspect: ParsableCommand {
       print(try Formatting.json(report))
       return
     }
+    // The non-finite column appears only when some tensor holds NaN or infinite values.
+    let anyNonFinite = rows.contains { $0.non_finite > 0 }
     let table = rows.map { r in
       [r.name, Formatting.shape(r.shape), r.dtype, Formatting.grouped(r.params), Formatting.bytes(r.bytes),
        String(format: "%.4g", r.min), String(format: "%.4g", r.max), String(format: "%.4g", r.std),
-       String(format: "%.1f%%", r.zero_fraction * 100)]
+       String(format: "%.1f%%", r.zero_fraction * 100)] + (anyNonFinite ? [Formatting.grouped(r.non_finite)] : [])
     }
     print(Formatting.table(
-      header: ["name", "shape", "dtype", "params", "bytes", "min", "max", "std", "zeros"],
-      rows: table, rightAligned: [3, 4, 5, 6, 7, 8]))
+      header: ["name", "shape", "dtype", "params", "bytes", "min", "max", "std", "zeros"] + (anyNonFinite ? ["non-finite"] : []),
+      rows: table, rightAligned: [3, 4, 5, 6, 7, 8, 9]))
     print("\(rows.count) tensors, \(Formatting.grouped(report.total_params)) parameters, \(Formatting.bytes(report.total_bytes))")
   }
 }
