@@ -60,13 +60,13 @@ enum Formatting {
   static func json<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    // The encoder writes non-finite numbers as this string, which is then replaced by null: a
-    // string no real name or value holds (it contains a NUL, escaped as \u0000).
-    let marker = "\u{0}pare-non-finite\u{0}"
+    // The encoder writes non-finite numbers as this string, which is then replaced (quotes and
+    // all) by null: no tensor name, path or value Pare writes is this string.
+    let marker = "pare:non-finite-number:7d1c5e0a"
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: marker, negativeInfinity: marker, nan: marker)
     do {
       let text = String(decoding: try encoder.encode(value), as: UTF8.self)
-      return text.replacingOccurrences(of: "\"\\u0000pare-non-finite\\u0000\"", with: "null")
+      return text.replacingOccurrences(of: "\"\(marker)\"", with: "null")
     } catch let EncodingError.invalidValue(invalid, context) {
       throw JSONOutputError(key: context.codingPath.map(\.stringValue).joined(separator: "."), value: "\(invalid)")
     }

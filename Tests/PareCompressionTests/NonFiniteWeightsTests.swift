@@ -95,7 +95,7 @@ struct NonFiniteWeightsTests {
     for spec in [CompressionSpec(lowrank: LowRankSpec(rank: 1)), CompressionSpec(lowrank: LowRankSpec(rank: 2), quantize: intSpec(8))] {
       do {
         let compressed = try Compressor.compress(tensor, dtype: .f32, spec: spec, name: "w")
-        #expect(compressed.values.scalars.allSatisfy(\.isFinite))
+        #expect(compressed.values.scalars.allSatisfy { $0.isFinite })
       } catch {
         // Refused (the SVD's own check, or the factors' or the product's): a one-line reason.
         #expect(!"\(error)".isEmpty && !"\(error)".contains("\n"))
