@@ -47,7 +47,7 @@ struct Inspect: ParsableCommand {
     let anyNonFinite = rows.contains { $0.non_finite > 0 }
     let table = rows.map { r in
       [r.name, Formatting.shape(r.shape), r.dtype, Formatting.grouped(r.params), Formatting.bytes(r.bytes),
-       String(format: "%.4g", r.min), String(format: "%.4g", r.max), String(format: "%.4g", r.std),
+       number(Double(r.min)), number(Double(r.max)), number(r.std),
        String(format: "%.1f%%", r.zero_fraction * 100)] + (anyNonFinite ? [Formatting.grouped(r.non_finite)] : [])
     }
     print(Formatting.table(
@@ -55,4 +55,7 @@ struct Inspect: ParsableCommand {
       rows: table, rightAligned: [3, 4, 5, 6, 7, 8, 9]))
     print("\(rows.count) tensors, \(Formatting.grouped(report.total_params)) parameters, \(Formatting.bytes(report.total_bytes))")
   }
+
+  /// `x` to four significant digits; a NaN of either sign as "nan" (printf writes "-nan").
+  private func number(_ x: Double) -> String { x.isNaN ? "nan" : String(format: "%.4g", x) }
 }
