@@ -49,7 +49,7 @@ public struct SensitivityCache: Sendable {
   /// metric, or lacks one of the tensors.
   public func load(_ candidate: Candidate, tensors: [String]) -> [SensitivityCell]? {
     guard let data = try? InputFile.contents(of: path(of: candidate)),
-          let file = try? JSONDecoder().decode(File.self, from: data),
+          let file = try? Self.decoder.decode(File.self, from: data),
           file.format == Self.formatTag, file.modelFingerprint == modelFingerprint, file.dataSHA256 == dataSHA256,
           file.metric == metric, file.candidate == candidate
     else { return nil }
@@ -63,9 +63,23 @@ public struct SensitivityCache: Sendable {
     try OutputFolder.create(directory)
     let file = File(format: Self.formatTag, modelFingerprint: modelFingerprint, dataSHA256: dataSHA256, metric: metric,
                     candidate: candidate, cells: cells)
+    try AtomicFile.write([Array(try Self.encoder.encode(file))], to: path(of: candidate))
+  }
+
+  /// A model whose outputs are NaN (weights holding NaN, #17) measures NaN and infinite
+  /// figures: they are kept as the strings "nan", "inf" and "-inf", so a save never fails with
+  /// the encoder's raw error and a load gives back the same values.
+  private static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    try AtomicFile.write([Array(try encoder.encode(file))], to: path(of: candidate))
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
+  }
+
+  private static var decoder: JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return decoder
   }
 
   private struct File: Codable {

@@ -47,6 +47,18 @@ struct SensitivityCacheTests {
     }
   }
 
+  /// A model whose outputs are NaN (a weight left NaN, #17) measures NaN figures: they are saved
+  /// (no raw EncodingError, no "results not cached") and load back as the same values.
+  @Test func nonFiniteFiguresAreSavedAndLoadedBack() throws {
+    let scratch = ScratchDirectory()
+    let cache = SensitivityCache(modelFingerprint: "aaaa", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment)
+    let cell = SensitivityCell(tensor: "w", candidate: candidates[0], spec: candidates[0].spec(forShape: [4, 8]), bytes: 24,
+                               value: .infinity, agreement: -.infinity, meanKL: .nan)
+    try cache.save(candidates[0], cells: [cell])
+    let loaded = try #require(cache.load(candidates[0], tensors: ["w"])?.first)
+    #expect(loaded.value == .infinity && loaded.agreement == -.infinity && loaded.meanKL?.isNaN == true)
+  }
+
   /// A FIFO in place of a cache file (no writer: reading would block forever) is a miss.
   @Test func aCacheFileThatIsNotARegularFileIsAMiss() throws {
     let scratch = ScratchDirectory()
