@@ -69,7 +69,9 @@ public final class ExplorerController {
       let saved = Result { try store?.load() }
       if case let .failure(problem) = saved { state.show("\(problem)", isError: true) }
       if let saved = try? saved.get(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,
-         (try? saved.validate(against: model.weights, file: "session")) != nil {
+         // Headers only: scanning a large model's saved tensors for NaN would hold up the first
+         // screen; accepting the offer validates the values (`Session.apply`).
+         (try? saved.validate(against: model.weights, file: "session", values: false)) != nil {
         state.overlay = .confirm(.restoreSession(tensors: saved.tensors.count))
       }
     }
