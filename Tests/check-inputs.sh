@@ -7,7 +7,8 @@
 # The corpus: safetensors/ (opened as a bare model), datasets/ (--data for lenet-300-100),
 # plans/ (--plan for lenet-300-100), configs/ (config.json beside real weights: lenet-300-100's,
 # or the tiny BERT's for "bert-*"), texts/ (--text for the tiny BERT), packed/ (unpacked: a
-# 4x8 int4 model whose __metadata__ was edited), plus a FIFO made here in
+# 4x8 int4 model whose __metadata__ was edited), nonfinite/plans/ (plans compressing a tensor of
+# nonfinite/model.safetensors that holds NaN or Inf, for apply and eval), plus a FIFO made here in
 # place of a weights file and of the data (a FIFO cannot be committed).
 set -uo pipefail
 

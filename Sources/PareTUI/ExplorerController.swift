@@ -262,7 +262,8 @@ public final class ExplorerController {
 
   private func exportModel(to path: String) throws {
     let metric = session.metric.map { MetricSummary(name: $0.name, baseline: $0.baseline, value: $0.value) }
-    _ = try ModelExport.write(session.model, applied: try session.appliedNow(), metric: metric, to: path, packed: false)
+    _ = try ModelExport.write(session.model, applied: try session.appliedNow(), metric: metric, to: path, packed: false,
+                              weightsSHA256: weightsDigest.value)
     exportedPlan = session.plan
     state.isExported = true
     state.show("wrote \(path)/ (model.safetensors, config.json, plan.json)")

@@ -47,6 +47,10 @@ extension ExplorerControllerTests {
     #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("plan.json").path))
     #expect(controller.state.message?.text == "wrote \(home.path)/plan.json")
     #expect(!FileManager.default.fileExists(atPath: "~"))
+    // The plan records the content hash the explorer computed in the background.
+    let written = try Plan.load(path: home.appendingPathComponent("plan.json").path)
+    let weights = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path).weights
+    #expect(written.model?.sha256 == weights.sha256())
   }
 
   @Test func ctrlCWithUnsavedWorkAsksAndASecondCtrlCQuits() throws {
