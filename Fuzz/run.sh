@@ -33,7 +33,7 @@ configs=("${formats[@]}" WeightStore.swift ModelDirectory.swift ModelError.swift
   SequentialConfig.swift SequentialConfig+Shapes.swift BertConfig.swift PoolingConfig.swift)
 gguf=(GGUFFile.swift GGUFCursor.swift GGUFMetadata.swift GGUFError.swift GGMLType.swift GGMLDequantize.swift
   MappedFile.swift InputFile.swift SafetensorsError.swift)
-plans=(Plan.swift Plan+Validation.swift CompressionSpec.swift Pruner.swift Quantizer.swift GroupGrid.swift GroupLayout.swift FloatFormat.swift KMeans.swift)
+plans=(Plan.swift Plan+Validation.swift NonFiniteValues.swift CompressionSpec.swift Pruner.swift Quantizer.swift GroupGrid.swift GroupLayout.swift FloatFormat.swift KMeans.swift)
 
 mkdir -p "$bin/modules" "$bin/artifacts" "$corpus"
 echo "fuzz: building $bin/safetensors-header-fuzz"

@@ -25,11 +25,13 @@ public struct AppliedPlan: Sendable {
       guard let entry = weights.entry(named: name) else {
         throw PlanError(file: "plan", "tensor '\(name)' is not in the model")
       }
-      let make = { try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec) }
+      let make = { try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec, name: name) }
       do {
         compressed[name] = try cache.map { try $0.tensor(name, spec: spec, make: make) } ?? make()
       } catch let error as TensorError {  // the arithmetic knows no file or tensor: name them
         throw ModelError(file: weights.path(of: name) ?? "weights", "tensor '\(name)': \(error)")
+      } catch let error as NonFiniteWeightsError {
+        throw ModelError(file: weights.path(of: name) ?? "weights", "\(error)")
       }
     }
     var original = 0, total = 0, entropy = 0.0

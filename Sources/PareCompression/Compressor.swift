@@ -3,9 +3,14 @@ import PareCore
 /// Applies a `CompressionSpec` to a tensor: prune, then low-rank, then quantize (DESIGN.md §4).
 public enum Compressor {
   /// Compresses `tensor` (stored on disk as `dtype`) by `spec`. The spec must have passed
-  /// `Plan.validate` for this tensor's shape; an SVD failure (NaN weights) throws.
-  public static func compress(_ tensor: Tensor, dtype: DType, spec: CompressionSpec) throws -> CompressedTensor {
+  /// `Plan.validate` for this tensor's shape. A tensor holding NaN or infinite values is refused
+  /// (`NonFiniteWeightsError`, named `name`): one would poison its group's scale or codebook, or
+  /// every value through the SVD. So is a low-rank product that overflows Float32.
+  public static func compress(_ tensor: Tensor, dtype: DType, spec: CompressionSpec,
+                              name: String = "weights") throws -> CompressedTensor {
     let (rows, columns) = tensor.matrixShape
+    let nonFinite = tensor.scalars.withUnsafeBufferPointer { NonFiniteCount($0) }
+    guard nonFinite.total == 0 else { throw NonFiniteWeightsError(tensor: name, count: nonFinite) }
     var values = tensor.scalars
     var kept: [Bool]?
     if let prune = spec.prune {
@@ -15,6 +20,13 @@ public enum Compressor {
     if let lowrank = spec.lowrank {
       let (a, b) = try LowRank.factorize(try Tensor(shape: [rows, columns], scalars: values), spec: lowrank)
       let r = a.shape[1]
+      // Finite weights near Float32's limit can still overflow in the factors.
+      for (factor, which) in [(a, "A"), (b, "B")] {
+        let count = factor.scalars.withUnsafeBufferPointer { NonFiniteCount($0) }
+        guard count.total == 0 else {
+          throw NonFiniteWeightsError(tensor: "\(name)'s low-rank factor \(which)", count: count)
+        }
+      }
       let qa = spec.quantize.map { Quantizer.quantize(a.scalars, rows: rows, columns: r, spec: $0) }
       let qb = spec.quantize.map { Quantizer.quantize(b.scalars, rows: r, columns: columns, spec: $0) }
       // Unquantized factors are stored in the tensor's dtype (that is what the storage cost
@@ -23,6 +35,10 @@ public enum Compressor {
       let factorB = try qb.map { try Tensor(shape: b.shape, scalars: $0.values) } ?? b.rounded(through: dtype)
       let product = try LinearAlgebra.matmul(factorA, factorB)
       let reconstruction = try Tensor(shape: tensor.shape, scalars: product.scalars)
+      let overflow = reconstruction.scalars.withUnsafeBufferPointer { NonFiniteCount($0) }
+      guard overflow.total == 0 else {
+        throw NonFiniteWeightsError(tensor: "\(name)'s low-rank product", count: overflow)
+      }
       let storage = StorageCost.of(count: a.count, dtype: dtype, quantized: qa, kept: nil, prune: nil)
         + StorageCost.of(count: b.count, dtype: dtype, quantized: qb, kept: nil, prune: nil)
       return CompressedTensor(

@@ -21,10 +21,13 @@ public enum ModelExport {
   }
 
   /// `applied.plan` with `model` (path and SHA-256 of the weights) and `summary` (sizes and
-  /// `metric`) filled in: what plan.json and the packed file's metadata record.
-  public static func completedPlan(_ applied: AppliedPlan, model: ModelDirectory, metric: MetricSummary?) -> Plan {
+  /// `metric`) filled in: what plan.json and the packed file's metadata record. `weightsSHA256`
+  /// is the weights' hash when the caller has it already (the explorer's background digest),
+  /// else it is computed here.
+  public static func completedPlan(_ applied: AppliedPlan, model: ModelDirectory, metric: MetricSummary?,
+                                   weightsSHA256: String? = nil) -> Plan {
     var plan = applied.plan
-    plan.model = ModelReference(path: model.path, sha256: model.weights.sha256())
+    plan.model = ModelReference(path: model.path, sha256: weightsSHA256 ?? model.weights.sha256())
     plan.summary = applied.summary(metric: metric)
     return plan
   }
@@ -72,14 +75,14 @@ public enum ModelExport {
   @discardableResult
   public static func write(
     _ model: ModelDirectory, applied: AppliedPlan, metric: MetricSummary?, to directory: String, packed: Bool,
-    otherInputs: [String] = []
+    otherInputs: [String] = [], weightsSHA256: String? = nil
   ) throws -> [String] {
     try checkDestination(of: model, in: directory, packed: packed, otherInputs: otherInputs)
     let configPath = URL(fileURLWithPath: model.path).appendingPathComponent(File.config.rawValue).path
     let files = files(of: model, packed: packed)
     let destinations = files.map { destination($0, in: directory) }
 
-    let plan = completedPlan(applied, model: model, metric: metric)
+    let plan = completedPlan(applied, model: model, metric: metric, weightsSHA256: weightsSHA256)
     let contents: [[[UInt8]]] = try files.map { file in
       switch file {
       case .packed: return try PackedModel.packed(applied, weights: model.weights, recording: plan).serialized()

@@ -2,9 +2,12 @@ import PareCore
 import PareFormats
 
 extension Plan {
-  /// Checks every spec against the model's tensors; the first problem throws, naming the tensor
-  /// and the key (`file` is the plan's path, for the message).
-  public func validate(against weights: WeightStore, file: String) throws(PlanError) {
+  /// Checks every spec against the model's tensors, and (with `values`) that each planned tensor
+  /// holds finite values only, which reads it once per process; the first problem throws, naming
+  /// the tensor and the key (`file` is the plan's path, for the message). Without `values` the
+  /// check reads headers only (the explorer's offer to restore a saved session, before the
+  /// first screen).
+  public func validate(against weights: WeightStore, file: String, values: Bool = true) throws(PlanError) {
     for name in tensors.keys.sorted() {
       guard let spec = tensors[name] else { continue }
       guard let entry = weights.entry(named: name) else {
@@ -15,6 +18,11 @@ extension Plan {
       } catch {
         throw PlanError(file: file, "tensor '\(name)': \(error.message)")
       }
+      // NaN or infinite weights would poison their group's scale or codebook (or every factor
+      // of an SVD): such a tensor is refused, never compressed (README "Non-finite weights").
+      guard values else { continue }
+      let nonFinite = NonFiniteCensus.shared.count(of: name, in: weights)
+      guard nonFinite.total == 0 else { throw PlanError(file: file, nonFinite.refusal(tensor: name)) }
     }
   }
 }

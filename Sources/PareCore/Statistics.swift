@@ -2,10 +2,14 @@
 public struct TensorStatistics: Sendable, Equatable {
   /// Number of elements.
   public let count: Int
-  /// Smallest element (0 for an empty tensor).
+  /// Smallest finite element (0 for an empty tensor, NaN when none is finite).
   public let min: Float
-  /// Largest element (0 for an empty tensor).
+  /// Largest finite element (0 for an empty tensor, NaN when none is finite).
   public let max: Float
+  /// NaN elements.
+  public let nanCount: Int
+  /// Infinite elements.
+  public let infiniteCount: Int
   /// Arithmetic mean.
   public let mean: Double
   /// Population standard deviation (numpy's default, ddof = 0).
@@ -17,7 +21,8 @@ public struct TensorStatistics: Sendable, Equatable {
   /// depend on how many cores computed them.
   static let blockSize = 1 << 14
 
-  /// Statistics of `values`. NaN elements are skipped for min and max; of several zeros, min is
+  /// Statistics of `values`. NaN and infinite elements are skipped for min and max and counted
+  /// (the mean and deviation include them, so are NaN or infinite then); of several zeros, min is
   /// the first and max the last (so -0 and +0 come out as a running comparison gives them).
   ///
   /// Two passes over blocks of `blockSize` elements on every core: extremes, zeros and sum, then
@@ -26,7 +31,7 @@ public struct TensorStatistics: Sendable, Equatable {
   public init(_ values: [Float]) {
     count = values.count
     guard !values.isEmpty else {
-      (min, max, mean, std, zeroFraction) = (0, 0, 0, 0, 0)
+      (min, max, mean, std, zeroFraction, nanCount, infiniteCount) = (0, 0, 0, 0, 0, 0, 0)
       return
     }
     let (blocks, mean, squares) = values.withUnsafeBufferPointer { buffer in
@@ -40,12 +45,17 @@ public struct TensorStatistics: Sendable, Equatable {
       }
       return (blocks, mean, squares)
     }
-    var lo = Float.infinity, hi = -Float.infinity, zeros = 0
+    var lo = Float.infinity, hi = -Float.infinity, zeros = 0, nans = 0, infinities = 0
     for block in blocks {
       if block.min < lo { lo = block.min }
       if block.max > hi { hi = block.max }
       zeros += block.zeros
+      nans += block.nans
+      infinities += block.infinities
     }
+    (nanCount, infiniteCount) = (nans, infinities)
+    // No finite element: no extremes (an all-NaN tensor must not print min=inf, max=-inf).
+    if lo > hi { (lo, hi) = (.nan, .nan) }
     // Equal zeros may differ in sign; which one each pass kept depends on the blocks and lanes.
     if lo == 0 { lo = values.first { $0 == 0 }! }
     if hi == 0 { hi = values.last { $0 == 0 }! }
@@ -56,18 +66,24 @@ public struct TensorStatistics: Sendable, Equatable {
 
   /// One block's extremes, zeros and sum.
   private struct BlockSummary {
-    var min = Float.infinity, max = -Float.infinity, zeros = 0, sum = 0.0
+    var min = Float.infinity, max = -Float.infinity, zeros = 0, sum = 0.0, nans = 0, infinities = 0
 
     init(_ values: UnsafePointer<Float>, count: Int) {
       var lo = SIMD8<Float>(repeating: .infinity), hi = SIMD8<Float>(repeating: -.infinity)
-      var zeros = SIMD8<Int32>(), sum = (SIMD4<Double>(), SIMD4<Double>())
+      var zeros = SIMD8<Int32>(), nans = SIMD8<Int32>(), infinities = SIMD8<Int32>()
+      var sum = (SIMD4<Double>(), SIMD4<Double>())
       for (offset, lanes) in Vectors8(count) {
         // NaN padding drops out of the extremes and the zero count, zero padding out of the sum.
+        // Infinities are left out of the extremes too (as NaN), and counted from the
+        // zero-padded vector, where padding is finite.
         let x = values.vector8(at: offset, lanes: lanes, padding: .nan)
-        lo.replace(with: x, where: x .< lo)
-        hi.replace(with: x, where: x .> hi)
+        let finite = x.replacing(with: .nan, where: (x .== .infinity) .| (x .== -.infinity))
+        lo.replace(with: finite, where: finite .< lo)
+        hi.replace(with: finite, where: finite .> hi)
         zeros &+= SIMD8<Int32>().replacing(with: 1, where: x .== 0)
         let summed = values.vector8(at: offset, lanes: lanes, padding: 0)
+        nans &+= SIMD8<Int32>().replacing(with: 1, where: summed .!= summed)
+        infinities &+= SIMD8<Int32>().replacing(with: 1, where: (summed .== .infinity) .| (summed .== -.infinity))
         sum.0 += SIMD4<Double>(summed.lowHalf)
         sum.1 += SIMD4<Double>(summed.highHalf)
       }
@@ -75,6 +91,8 @@ public struct TensorStatistics: Sendable, Equatable {
         if lo[lane] < min { min = lo[lane] }
         if hi[lane] > max { max = hi[lane] }
         self.zeros += Int(zeros[lane])
+        self.nans += Int(nans[lane])
+        self.infinities += Int(infinities[lane])
       }
       self.sum = (sum.0 + sum.1).sum()
     }

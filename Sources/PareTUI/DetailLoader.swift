@@ -46,6 +46,9 @@ final class DetailLoader: Sendable {
   /// The detail of `name`'s original values, or nil when the tensor cannot be read.
   static func originalDetail(of name: String, in weights: WeightStore) -> TensorDetail? {
     guard let tensor = try? weights.tensor(named: name) else { return nil }
+    // Counted here, in the background, so that `b` on the selected tensor finds plan validation's
+    // count ready instead of scanning it on the UI thread.
+    _ = NonFiniteCensus.shared.count(of: name, in: weights)
     let spectrum = tensor.rank >= 2 && tensor.count > 0 ? try? LinearAlgebra.singularValues(of: tensor) : nil
     return TensorDetail(original: tensor, singularValues: spectrum)
   }

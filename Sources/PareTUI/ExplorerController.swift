@@ -23,6 +23,10 @@ public final class ExplorerController {
   private let sensitivityLoader: SensitivityLoader?
   /// Whether the map has been looked for in the disk cache (once the session's metric names it).
   private var preloadRequested = false
+  /// The weights' sha256 for exported plans and the `--plan` check, hashed in the background.
+  private let weightsDigest: WeightsDigest
+  /// The `--plan` file whose recorded sha256 is compared once the digest is ready.
+  private var planFileToCheck: String?
   /// The explorer's state (exposed for tests).
   public private(set) var state: ExplorerState
 
@@ -30,9 +34,12 @@ public final class ExplorerController {
   /// every change, and a plan saved by an earlier run is offered for restoring (unless the
   /// session starts from `options.planFile`). With a `sensitivity` source, the sensitivity view
   /// and the `a` search measure with its evaluator. `noMeasurementReason` says why nothing is
-  /// measured when the session has no evaluator.
+  /// measured when the session has no evaluator. The weights are hashed (`weightsDigest`) only
+  /// in the background, once a plan changes or a `--plan` records a hash to compare with: the
+  /// first screen never waits for every weight byte to be read.
   public init(terminal: any Terminal, session: Session, store: SessionStore?, sensitivity: SensitivitySource? = nil,
-              noMeasurementReason: String = "no evaluation data", options: ExplorerOptions = ExplorerOptions()) {
+              noMeasurementReason: String = "no evaluation data", options: ExplorerOptions = ExplorerOptions(),
+              weightsDigest: WeightsDigest? = nil) {
     self.terminal = terminal
     self.session = session
     self.store = store
@@ -40,6 +47,7 @@ public final class ExplorerController {
     exportedPlan = session.plan
     let model = session.model
     detailLoader = DetailLoader(weights: model.weights)
+    self.weightsDigest = weightsDigest ?? WeightsDigest(weights: model.weights)
     let rows = model.weights.entries.map { entry in
       TensorRow(name: entry.name, shape: entry.shape, dtype: entry.dtype, params: entry.elementCount,
                 originalBytes: entry.byteRange.count,
@@ -53,14 +61,17 @@ public final class ExplorerController {
     sensitivityLoader = state.canEvaluate ? sensitivity.map { SensitivityLoader(weights: model.weights, source: $0) } : nil
     if sensitivityLoader != nil { state.sensitivity = .notComputed }
     if let planFile = options.planFile {
-      if let warning = session.plan.otherWeightsWarning(file: planFile, weightsSHA256: model.weights.sha256()) {
-        state.show(warning, isError: true)
+      if session.plan.model?.sha256 != nil {
+        planFileToCheck = planFile
+        self.weightsDigest.start()
       }
     } else {
       let saved = Result { try store?.load() }
       if case let .failure(problem) = saved { state.show("\(problem)", isError: true) }
       if let saved = try? saved.get(), !saved.tensors.isEmpty, saved.tensors != session.plan.tensors,
-         (try? saved.validate(against: model.weights, file: "session")) != nil {
+         // Headers only: scanning a large model's saved tensors for NaN would hold up the first
+         // screen; accepting the offer validates the values (`Session.apply`).
+         (try? saved.validate(against: model.weights, file: "session", values: false)) != nil {
         state.overlay = .confirm(.restoreSession(tensors: saved.tensors.count))
       }
     }
@@ -99,6 +110,7 @@ public final class ExplorerController {
       if session.receiveResults() || session.isApplying != wasApplying { refresh() }
       for (name, detail) in detailLoader.takeFinished() { handle(.detail(tensor: name, detail)) }
       receiveSensitivity()
+      checkPlanFile()
     }
     for effect in update(&state, event) {
       if perform(effect) { return true }
@@ -108,7 +120,18 @@ public final class ExplorerController {
 
   /// Whether every background job (compression, evaluation, detail) has finished and been shown.
   /// Tests tick until it holds instead of sleeping.
-  public var isIdle: Bool { session.isIdle && detailLoader.isIdle && (sensitivityLoader?.isIdle ?? true) }
+  public var isIdle: Bool {
+    session.isIdle && detailLoader.isIdle && (sensitivityLoader?.isIdle ?? true) && planFileToCheck == nil
+  }
+
+  /// Warns, once the weights are hashed, when the `--plan` file records other weights.
+  private func checkPlanFile() {
+    guard let file = planFileToCheck, let digest = weightsDigest.ifReady else { return }
+    planFileToCheck = nil
+    if let warning = session.plan.otherWeightsWarning(file: file, weightsSHA256: digest) {
+      state.show(warning, isError: true)
+    }
+  }
 
   /// Performs one effect; true for quit.
   private func perform(_ effect: Effect) -> Bool {
@@ -180,6 +203,7 @@ public final class ExplorerController {
   }
 
   private func planChanged() {
+    weightsDigest.start()
     if let problem = store?.save(session.plan) { state.show(problem, isError: true) }
     refresh()
   }
@@ -222,7 +246,7 @@ public final class ExplorerController {
 
   private func planToExport() throws -> Plan {
     var plan = session.plan
-    plan.model = ModelReference(path: session.model.path, sha256: session.model.weights.sha256())
+    plan.model = ModelReference(path: session.model.path, sha256: weightsDigest.value)
     plan.summary = try session.appliedNow().summary(metric: session.metric.map {
       MetricSummary(name: $0.name, baseline: $0.baseline, value: $0.value)
     })
@@ -238,7 +262,8 @@ public final class ExplorerController {
 
   private func exportModel(to path: String) throws {
     let metric = session.metric.map { MetricSummary(name: $0.name, baseline: $0.baseline, value: $0.value) }
-    _ = try ModelExport.write(session.model, applied: try session.appliedNow(), metric: metric, to: path, packed: false)
+    _ = try ModelExport.write(session.model, applied: try session.appliedNow(), metric: metric, to: path, packed: false,
+                              weightsSHA256: weightsDigest.value)
     exportedPlan = session.plan
     state.isExported = true
     state.show("wrote \(path)/ (model.safetensors, config.json, plan.json)")

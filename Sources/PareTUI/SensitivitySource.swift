@@ -19,8 +19,9 @@ public struct SensitivitySource: Sendable {
   /// The session's compressed tensors: a found plan is compressed into them on the background
   /// queue, so applying it on the UI thread finds every tensor ready (nil: applied as is).
   public var sessionCompression: CompressionCache?
-  /// SHA-256 of the model's weights (the cache key, with the data's and the metric).
-  public var modelSHA256: String
+  /// The weights' fingerprint (`WeightStore.fingerprint()`: the cache key, with the data's
+  /// sha256 and the metric).
+  public var modelFingerprint: String
   /// SHA-256 of the evaluation data.
   public var dataSHA256: String
   /// The environment naming the cache folder (`PARE_CACHE_DIR`, `XDG_CACHE_HOME`, `HOME`).
@@ -35,13 +36,13 @@ public struct SensitivitySource: Sendable {
   /// A source with `pare search`'s defaults: the sensitivity candidates in the map, the search
   /// candidates and 100 evaluations (seed 1) in the search, so `a` finds the plan `pare search
   /// --target-ratio` writes.
-  public init(modelSHA256: String, dataSHA256: String, compression: CompressionCache,
+  public init(modelFingerprint: String, dataSHA256: String, compression: CompressionCache,
               sessionCompression: CompressionCache? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
               mapCandidates: [Candidate] = Candidate.sensitivityDefaults,
               searchCandidates: [Candidate] = Candidate.searchDefaults,
               searchOptions: PlanSearch.Options = PlanSearch.Options(),
               makeEvaluator: @escaping @Sendable () throws -> any LayerOrderedEvaluator) {
-    (self.modelSHA256, self.dataSHA256, self.compression, self.environment) = (modelSHA256, dataSHA256, compression, environment)
+    (self.modelFingerprint, self.dataSHA256, self.compression, self.environment) = (modelFingerprint, dataSHA256, compression, environment)
     self.sessionCompression = sessionCompression
     (self.mapCandidates, self.searchCandidates, self.searchOptions) = (mapCandidates, searchCandidates, searchOptions)
     self.makeEvaluator = makeEvaluator
@@ -49,7 +50,7 @@ public struct SensitivitySource: Sendable {
 
   /// The disk cache for results measured as `metric`.
   func cache(metric: String) -> SensitivityCache {
-    SensitivityCache(modelSHA256: modelSHA256, dataSHA256: dataSHA256, metric: metric, environment: environment)
+    SensitivityCache(modelFingerprint: modelFingerprint, dataSHA256: dataSHA256, metric: metric, environment: environment)
   }
 
   /// What the search sweeps: its candidates, then the map's it lacks, so the map is always a

@@ -71,6 +71,9 @@ extension View {
       line("zeros", Format.percent(original.zeroFraction), compressed.map { Format.percent($0.zeroFraction) },
            style: theme.plain),
     ]
+    // Only for a tensor holding NaN or infinite values (which Pare leaves uncompressed).
+    let nonFinite = original.nanCount + original.infiniteCount
+    if nonFinite > 0 { lines.insert(line("nonfin", String(nonFinite), nil, style: theme.error), at: 1) }
     let levels = [1, 5, 25, 50, 75, 95, 99]
     let pairs = [(0, 6), (1, 5), (2, 4), (3, nil)]
     for (low, high) in pairs where low < detail.percentiles.count {

@@ -73,7 +73,8 @@ public struct DecoderLanguageModel: ModelFamily {
       compression: compression, cachesActivations: cachesActivations,
       referencing: { baseline in DecoderInput(windows: windows, reference: Self.referenceIDs(baseline, layout: layout)) }
     ) { scores, baseline in
-      Self.measurement(LanguageModelMetrics(scores: scores, reference: baseline, layout: layout, scoring: scoring))
+      Self.measurement(LanguageModelMetrics(scores: scores, reference: baseline, layout: layout, scoring: scoring),
+                       windows: windows.count)
     }
   }
 
@@ -89,10 +90,11 @@ public struct DecoderLanguageModel: ModelFamily {
     return ids
   }
 
-  /// What a language-model measurement reports: mean KL as the value, then perplexity and the
-  /// other comparisons by key.
-  static func measurement(_ m: LanguageModelMetrics) -> Measurement {
-    Measurement(value: m.meanKL, samples: m.count, secondary: [
+  /// What a language-model measurement over `windows` windows reports: mean KL as the value,
+  /// then perplexity and the other comparisons by key.
+  static func measurement(_ m: LanguageModelMetrics, windows: Int) -> Measurement {
+    Measurement(value: m.meanKL, samples: windows, secondary: [
+      SecondaryValue(key: "scored_tokens", label: nil, value: Double(m.count), style: .count, isComparison: false),
       SecondaryValue(key: "perplexity", label: "ppl", value: m.perplexity, style: .significant, isComparison: false),
       SecondaryValue(key: "same_top", label: "same top", value: m.sameTop, style: .percent, isComparison: true),
       SecondaryValue(key: "p99_kl", label: nil, value: m.p99KL, style: .significant, isComparison: true),
@@ -116,7 +118,8 @@ public struct DecoderLanguageModel: ModelFamily {
 
   public func reportLines(_ metric: PlanMetric, baseline: PlanMetric, comparing: Bool) -> [String] {
     let perplexity = metric.secondary("perplexity") ?? .nan
-    var lines = [String(format: "perplexity  %.4f over %d scored tokens (second half of each window)", perplexity, metric.samples)]
+    var lines = [String(format: "perplexity  %.4f over %d scored tokens (the second half of each window)", perplexity,
+                        Int(metric.secondary("scored_tokens") ?? 0))]
     guard comparing else { return lines }
     if let original = baseline.secondary("perplexity") {
       lines[0] += String(format: ", baseline %.4f (%+.2f%%)", original, (perplexity / original - 1) * 100)

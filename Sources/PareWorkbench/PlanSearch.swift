@@ -75,8 +75,14 @@ public struct PlanSearch: Sendable {
   public func run(budget: Int, options: Options = Options(), isCancelled: @escaping @Sendable () -> Bool = { false },
                   progress: (_ evaluations: Int) -> Void = { _ in }) throws -> SearchOutcome {
     // Option 0 of every tensor: left as stored.
+    // A cell whose predicted loss is NaN (a model whose outputs are not finite: weights holding
+    // NaN or Inf, #17) says nothing: the knapsack could never choose it, so it is left out.
+    var undefined = 0
     let cells = table.tensors.map { tensor in
-      table.cells(of: tensor.name).filter { cell in options.maxDrop.map { table.metric.drop(cell.value, from: table.baseline) <= $0 } ?? true }
+      table.cells(of: tensor.name).filter { cell in
+        guard !predictedLoss(cell).isNaN else { undefined += 1; return false }
+        return options.maxDrop.map { table.metric.drop(cell.value, from: table.baseline) <= $0 } ?? true
+      }
     }
     let items = zip(table.tensors, cells).map { tensor, cells in
       [BudgetAllocator.Option(bytes: tensor.bytes, cost: 0)]
@@ -87,7 +93,8 @@ public struct PlanSearch: Sendable {
       let smallest = fixed + items.reduce(0) { $0 + ($1.map(\.bytes).min() ?? 0) }
       throw SearchError("a budget of \(budget) bytes is below the smallest plan's \(smallest) bytes "
         + "(\(fixed) of them in tensors the search leaves as stored"
-        + (options.maxDrop.map { "; candidates dropping the \(table.metric.name) by more than \($0) left out" } ?? "") + ")")
+        + (options.maxDrop.map { "; candidates dropping the \(table.metric.name) by more than \($0) left out" } ?? "")
+        + (undefined > 0 ? "; \(undefined) cells measured NaN left out: the model's outputs are not finite" : "") + ")")
     }
     func measure(_ choice: [Int]) throws -> MeasuredPlan {
       let chosen = zip(choice, cells).compactMap { $0 == 0 ? nil : $1[$0 - 1] }

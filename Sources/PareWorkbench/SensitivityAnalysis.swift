@@ -30,11 +30,25 @@ public struct SensitivityAnalysis: Sendable {
   }
 
   /// The tensors a sweep compresses: floating point, of a dtype Pare can write back, with two or
-  /// more axes. Biases, norms and other vectors are left out: they are a sliver of the size and
-  /// the most sensitive, so compressing them rarely pays.
+  /// more axes, holding finite values only (`nonFiniteTensors` lists the others). Biases, norms
+  /// and other vectors are left out: they are a sliver of the size and the most sensitive, so
+  /// compressing them rarely pays.
   public static func compressibleTensors(in weights: WeightStore) -> [SensitivityTensor] {
-    weights.entries.filter { $0.dtype.isFloatingPoint && $0.dtype.isWritable && $0.shape.count >= 2 }
+    candidateEntries(in: weights).filter { NonFiniteCensus.shared.count(of: $0.name, in: weights).total == 0 }
       .map { SensitivityTensor(name: $0.name, shape: $0.shape, bytes: $0.byteRange.count) }
+  }
+
+  /// The tensors left out of every sweep and search because they hold NaN or infinite values,
+  /// with the refusal to print for each.
+  public static func nonFiniteTensors(in weights: WeightStore) -> [String] {
+    candidateEntries(in: weights).compactMap { entry in
+      let count = NonFiniteCensus.shared.count(of: entry.name, in: weights)
+      return count.total == 0 ? nil : count.refusal(tensor: entry.name)
+    }
+  }
+
+  private static func candidateEntries(in weights: WeightStore) -> [SafetensorsEntry] {
+    weights.entries.filter { $0.dtype.isFloatingPoint && $0.dtype.isWritable && $0.shape.count >= 2 }
   }
 
   /// Measures every cell not already in the cache and returns the whole table. Throws

@@ -6,26 +6,28 @@ import PareFormats
 ///
 /// The folder is `$PARE_CACHE_DIR/sensitivity/` when that variable is set, else
 /// `$XDG_CACHE_HOME/pare/sensitivity/` (default `~/.cache/pare/sensitivity/`), then
-/// `<model sha256>-<data sha256>-<metric>/` (16 hex digits of each hash). Changing the weights or
-/// the data changes the folder, so stale cells are never read. Files are written atomically once a
+/// `<model fingerprint>-<data sha256>-<metric>/` (16 hex digits of each hash). The model's key is
+/// `WeightStore.fingerprint()` (headers, sizes and modification times of its files), so the
+/// explorer finds the cells without reading every weight; rewriting the weights or changing the
+/// data changes the folder, so stale cells are never read. Files are written atomically once a
 /// candidate has been measured on every tensor: an interrupted sweep leaves complete files only.
 public struct SensitivityCache: Sendable {
   /// The format tag of every cache file.
-  static let formatTag = "pare-sensitivity/1"
+  static let formatTag = "pare-sensitivity/2"
 
   /// The folder holding this model's and data's cells.
   public let directory: String
-  private let modelSHA256: String
+  private let modelFingerprint: String
   private let dataSHA256: String
   private let metric: String
 
-  /// The cache for the weights hashing to `modelSHA256`, evaluated on data hashing to
+  /// The cache for the weights whose fingerprint is `modelFingerprint`, evaluated on data hashing to
   /// `dataSHA256` with `metric`, under `environment`'s cache folder.
-  public init(modelSHA256: String, dataSHA256: String, metric: String,
+  public init(modelFingerprint: String, dataSHA256: String, metric: String,
               environment: [String: String] = ProcessInfo.processInfo.environment) {
-    (self.modelSHA256, self.dataSHA256, self.metric) = (modelSHA256, dataSHA256, metric)
+    (self.modelFingerprint, self.dataSHA256, self.metric) = (modelFingerprint, dataSHA256, metric)
     directory = "\(Self.root(environment: environment))/sensitivity/"
-      + "\(modelSHA256.prefix(16))-\(dataSHA256.prefix(16))-\(metric)"
+      + "\(modelFingerprint.prefix(16))-\(dataSHA256.prefix(16))-\(metric)"
   }
 
   /// Pare's cache folder: `$PARE_CACHE_DIR`, else `$XDG_CACHE_HOME/pare`, else `~/.cache/pare`.
@@ -47,8 +49,8 @@ public struct SensitivityCache: Sendable {
   /// metric, or lacks one of the tensors.
   public func load(_ candidate: Candidate, tensors: [String]) -> [SensitivityCell]? {
     guard let data = try? InputFile.contents(of: path(of: candidate)),
-          let file = try? JSONDecoder().decode(File.self, from: data),
-          file.format == Self.formatTag, file.modelSHA256 == modelSHA256, file.dataSHA256 == dataSHA256,
+          let file = try? Self.decoder.decode(File.self, from: data),
+          file.format == Self.formatTag, file.modelFingerprint == modelFingerprint, file.dataSHA256 == dataSHA256,
           file.metric == metric, file.candidate == candidate
     else { return nil }
     let byTensor = Dictionary(file.cells.map { ($0.tensor, $0) }) { first, _ in first }
@@ -59,16 +61,30 @@ public struct SensitivityCache: Sendable {
   /// Writes `candidate`'s cells atomically, creating the folder when missing.
   public func save(_ candidate: Candidate, cells: [SensitivityCell]) throws {
     try OutputFolder.create(directory)
-    let file = File(format: Self.formatTag, modelSHA256: modelSHA256, dataSHA256: dataSHA256, metric: metric,
+    let file = File(format: Self.formatTag, modelFingerprint: modelFingerprint, dataSHA256: dataSHA256, metric: metric,
                     candidate: candidate, cells: cells)
+    try AtomicFile.write([Array(try Self.encoder.encode(file))], to: path(of: candidate))
+  }
+
+  /// A model whose outputs are NaN (weights holding NaN, #17) measures NaN and infinite
+  /// figures: they are kept as the strings "nan", "inf" and "-inf", so a save never fails with
+  /// the encoder's raw error and a load gives back the same values.
+  private static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    try AtomicFile.write([Array(try encoder.encode(file))], to: path(of: candidate))
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
+  }
+
+  private static var decoder: JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return decoder
   }
 
   private struct File: Codable {
     let format: String
-    let modelSHA256: String
+    let modelFingerprint: String
     let dataSHA256: String
     let metric: String
     let candidate: Candidate
@@ -76,7 +92,7 @@ public struct SensitivityCache: Sendable {
 
     enum CodingKeys: String, CodingKey {
       case format, metric, candidate, cells
-      case modelSHA256 = "model_sha256", dataSHA256 = "data_sha256"
+      case modelFingerprint = "model_fingerprint", dataSHA256 = "data_sha256"
     }
   }
 }

@@ -5,21 +5,23 @@ import Synchronization
 
 /// Where the explorer keeps the current plan of each model between runs, so that no choice is
 /// ever lost: `$XDG_STATE_HOME/pare/sessions/` (default `~/.local/state/pare/sessions/`), one
-/// plan file per model, named by a hash of the model's absolute path and its weights' sha256.
+/// plan file per model, named by a hash of the model's absolute path and its weights'
+/// fingerprint (`WeightStore.fingerprint()`: headers, sizes, modification times; no weight byte is
+/// read, so a 14 GB model's session is found at once).
 public final class SessionStore: Sendable {
   /// The file holding this model's plan.
   public let path: String
   /// Whether the last save failed: a failure is reported once, not after every key.
   private let lastSaveFailed = Mutex(false)
 
-  /// The store for `model`, whose weights hash to `weightsSHA256`, under `environment`'s state
-  /// directory.
-  public init(model: ModelDirectory, weightsSHA256: String,
+  /// The store for `model`, whose weights' fingerprint is `weightsFingerprint`, under
+  /// `environment`'s state directory.
+  public init(model: ModelDirectory, weightsFingerprint: String,
               environment: [String: String] = ProcessInfo.processInfo.environment) {
     let home = environment["HOME"] ?? NSHomeDirectory()
     let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/.local/state"
     let absolute = URL(fileURLWithPath: model.path).standardizedFileURL.path
-    let key = sha256Hex(of: Data("\(absolute)\n\(weightsSHA256)".utf8)).prefix(24)
+    let key = sha256Hex(of: Data("\(absolute)\n\(weightsFingerprint)".utf8)).prefix(24)
     path = "\(state)/pare/sessions/\(model.name)-\(key).json"
   }
 

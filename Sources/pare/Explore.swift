@@ -34,10 +34,13 @@ struct Explore: ParsableCommand {
     let compression = EvaluationDataOptions.compressionCache(for: model)
     let measured = try evaluationData.interactiveEvaluator(for: opened, compression: compression)
     let session = try Session(model: model, initialPlan: initialPlan, evaluator: measured?.evaluator, compression: compression)
-    let weightsSHA256 = model.weights.sha256()
-    let store = SessionStore(model: model, weightsSHA256: weightsSHA256)
+    // Keys the saved session and the sensitivity cache without reading the weights (a 14 GB
+    // model opens at once); the content hash an exported plan records is computed in the
+    // background by the controller.
+    let fingerprint = model.weights.fingerprint()
+    let store = SessionStore(model: model, weightsFingerprint: fingerprint)
     let sensitivity = measured.map { measured in
-      sensitivitySource(model, weightsSHA256: weightsSHA256, evaluator: measured.evaluator, data: measured.data,
+      sensitivitySource(model, weightsFingerprint: fingerprint, evaluator: measured.evaluator, data: measured.data,
                         sessionCompression: compression)
     }
     // Everything that can fail on bad input has run: only now take over the terminal.
@@ -58,10 +61,10 @@ struct Explore: ParsableCommand {
   /// cache instead of filling the session's; sized as `pare search`'s, since the search's
   /// evaluations reuse the same few (tensor, spec) pairs again and again (a cache smaller than
   /// one compressed tensor recompressed it for every evaluation: `a` took 10x `pare search`).
-  private func sensitivitySource(_ model: ModelDirectory, weightsSHA256: String, evaluator: any LayerOrderedEvaluator,
+  private func sensitivitySource(_ model: ModelDirectory, weightsFingerprint: String, evaluator: any LayerOrderedEvaluator,
                                  data: DataReference, sessionCompression: CompressionCache) -> SensitivitySource {
     let compression = EvaluationDataOptions.compressionCache(for: model)
-    return SensitivitySource(modelSHA256: weightsSHA256, dataSHA256: data.sha256, compression: compression,
+    return SensitivitySource(modelFingerprint: weightsFingerprint, dataSHA256: data.sha256, compression: compression,
                              sessionCompression: sessionCompression) {
       evaluator.sibling(compression: compression)
     }

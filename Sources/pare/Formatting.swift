@@ -54,13 +54,19 @@ enum Formatting {
     kind.name + " change" + (kind.changeUnits.isEmpty ? "" : " in " + kind.changeUnits)
   }
 
-  /// `value` as pretty JSON with sorted keys; a value JSON cannot hold (NaN, infinity) is
-  /// refused in one line naming its key, not with the encoder's raw error.
+  /// `value` as pretty JSON with sorted keys; a number JSON cannot hold (NaN, infinity: the
+  /// statistics of a tensor holding them, a metric over such outputs) is written as null, so
+  /// `--json` never fails on one. Any other encoding failure is one line naming its key.
   static func json<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // The encoder writes non-finite numbers as this string, which is then replaced (quotes and
+    // all) by null: no tensor name, path or value Pare writes is this string.
+    let marker = "pare:non-finite-number:7d1c5e0a"
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: marker, negativeInfinity: marker, nan: marker)
     do {
-      return String(decoding: try encoder.encode(value), as: UTF8.self)
+      let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+      return text.replacingOccurrences(of: "\"\(marker)\"", with: "null")
     } catch let EncodingError.invalidValue(invalid, context) {
       throw JSONOutputError(key: context.codingPath.map(\.stringValue).joined(separator: "."), value: "\(invalid)")
     }

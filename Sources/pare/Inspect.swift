@@ -20,7 +20,10 @@ struct Inspect: ParsableCommand {
   struct Row: Encodable {
     let name: String, shape: [Int], dtype: String, params: Int, bytes: Int
     let ggml_type: String?, bpw: Double?
+    /// min and max are over the finite values (NaN when none is; null in JSON), std over all.
     let min: Float?, max: Float?, std: Double?, zero_fraction: Double?
+    /// NaN and infinite values: Pare refuses to compress a tensor holding any.
+    let non_finite: Int?
   }
 
   struct Report: Encodable {
@@ -70,7 +73,8 @@ struct Inspect: ParsableCommand {
       let stats = type?.isDecodable == false ? nil : TensorStatistics(try weights.tensor(named: entry.name).scalars)
       return Row(name: entry.name, shape: entry.shape, dtype: entry.dtype.rawValue, params: entry.elementCount,
                  bytes: entry.byteRange.count, ggml_type: type?.name, bpw: type?.bitsPerWeight,
-                 min: stats?.min, max: stats?.max, std: stats?.std, zero_fraction: stats?.zeroFraction)
+                 min: stats?.min, max: stats?.max, std: stats?.std, zero_fraction: stats?.zeroFraction,
+                 non_finite: stats.map { $0.nanCount + $0.infiniteCount })
     }
     let summary = opened.gguf.map(Self.ggufSummary)
     let report = Report(model: opened.name, gguf: summary.map { Dictionary($0, uniquingKeysWith: { a, _ in a }) },
@@ -85,20 +89,26 @@ struct Inspect: ParsableCommand {
       for (label, value) in summary { print("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)") }
       print("")
     }
-    func stat(_ value: Double?, _ format: String = "%.4g") -> String { value.map { String(format: format, $0) } ?? "-" }
+    func stat(_ value: Double?, _ format: String = "%.4g") -> String {
+      guard let value else { return "-" }
+      return value.isNaN ? "nan" : String(format: format, value)  // printf writes "-nan"
+    }
     let ggufColumns = summary != nil
+    // The non-finite column appears only when some tensor holds NaN or infinite values.
+    let anyNonFinite = rows.contains { ($0.non_finite ?? 0) > 0 }
     let table = rows.map { r in
       [r.name, Formatting.shape(r.shape), r.dtype]
         + (ggufColumns ? [r.ggml_type ?? "", stat(r.bpw, "%g")] : [])
         + [Formatting.grouped(r.params), Formatting.bytes(r.bytes),
            stat(r.min.map(Double.init)), stat(r.max.map(Double.init)), stat(r.std),
            r.zero_fraction.map { String(format: "%.1f%%", $0 * 100) } ?? "-"]
+        + (anyNonFinite ? [r.non_finite.map(Formatting.grouped) ?? "-"] : [])
     }
     let header = ["name", "shape", "dtype"] + (ggufColumns ? ["ggml", "bpw"] : [])
-      + ["params", "bytes", "min", "max", "std", "zeros"]
+      + ["params", "bytes", "min", "max", "std", "zeros"] + (anyNonFinite ? ["non-finite"] : [])
     let shift = ggufColumns ? 2 : 0
     print(Formatting.table(header: header, rows: table,
-                           rightAligned: Set((ggufColumns ? [4] : []) + [3, 4, 5, 6, 7, 8].map { $0 + shift })))
+                           rightAligned: Set((ggufColumns ? [4] : []) + [3, 4, 5, 6, 7, 8, 9].map { $0 + shift })))
     print("\(rows.count) tensors, \(Formatting.grouped(report.total_params)) parameters, \(Formatting.bytes(report.total_bytes))")
   }
 }

@@ -38,8 +38,12 @@ struct SweepSetup {
   /// progress bar on stderr. Returns the table and how many cells were measured now.
   func sensitivity(_ candidates: [Candidate], isCancelled: @escaping @Sendable () -> Bool) throws
     -> (table: SensitivityTable, measured: Int, cache: SensitivityCache) {
-    let cache = SensitivityCache(modelSHA256: modelReference.sha256 ?? "", dataSHA256: data.sha256, metric: evaluator.metric.name)
+    // Keyed as the explorer keys it (the fingerprint), so either reuses the other's cells.
+    let cache = SensitivityCache(modelFingerprint: model.weights.fingerprint(), dataSHA256: data.sha256, metric: evaluator.metric.name)
     let analysis = SensitivityAnalysis(weights: model.weights, evaluator: evaluator, compression: compression, cache: cache)
+    for skipped in SensitivityAnalysis.nonFiniteTensors(in: model.weights) {
+      FileHandle.standardError.write(Data("warning: \(skipped); left out of the sweep and the search\n".utf8))
+    }
     var bar = ProgressBar(label: "sensitivity")
     defer { bar.finish() }
     var measured = 0

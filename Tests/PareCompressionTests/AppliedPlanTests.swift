@@ -72,14 +72,15 @@ struct AppliedPlanTests {
     #expect(error?.message == "tensor 'c.weight' is not in the model")
   }
 
-  /// The SVD cannot take an infinite weight; the error names the file and the tensor.
-  @Test func anSVDFailureNamesTheFileAndTensor() throws {
+  /// An infinite weight is refused before the SVD (which could not take it either, #17); the
+  /// error names the file, the tensor and the count.
+  @Test func anInfiniteWeightIsRefusedNamingTheFileAndTensor() throws {
     let tensors = [ModelTensor(name: "a.weight", dtype: .f32, shape: [2, 2], values: [1, .infinity, 3, 4])]
     try withWeightStore(tensors) { store in
       let plan = Plan(tensors: ["a.weight": CompressionSpec(lowrank: LowRankSpec(rank: 1))])
       let error = try #require(throws: ModelError.self) { try AppliedPlan(plan: plan, weights: store) }
       #expect(error.file == store.paths[0])
-      #expect(error.message == "tensor 'a.weight': LAPACK sgesdd cannot take this matrix: 1 of its entries are NaN or infinite")
+      #expect(error.message == "a.weight holds 1 Inf value; Pare compresses only finite weights: leave it uncompressed")
     }
   }
 }

@@ -15,7 +15,7 @@ extension ExplorerControllerTests {
   /// A store under a fresh state folder, holding a plan with fc1.weight at int8.
   func storeWithSavedPlan(in folder: URL) throws -> SessionStore {
     let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
-    let store = SessionStore(model: model, weightsSHA256: model.weights.sha256(), environment: ["XDG_STATE_HOME": folder.path])
+    let store = SessionStore(model: model, weightsFingerprint: model.weights.fingerprint(), environment: ["XDG_STATE_HOME": folder.path])
     try store.save(Plan(tensors: ["fc1.weight": CompressionSpec(quantize: QuantizeSpec(bits: 8))]))
     return store
   }
@@ -47,6 +47,10 @@ extension ExplorerControllerTests {
     #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("plan.json").path))
     #expect(controller.state.message?.text == "wrote \(home.path)/plan.json")
     #expect(!FileManager.default.fileExists(atPath: "~"))
+    // The plan records the content hash the explorer computed in the background.
+    let written = try Plan.load(path: home.appendingPathComponent("plan.json").path)
+    let weights = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path).weights
+    #expect(written.model?.sha256 == weights.sha256())
   }
 
   @Test func ctrlCWithUnsavedWorkAsksAndASecondCtrlCQuits() throws {
@@ -73,6 +77,12 @@ extension ExplorerControllerTests {
     let plan = Plan(model: ModelReference(path: "elsewhere", sha256: String(repeating: "ab", count: 32)),
                     tensors: ["fc2.weight": CompressionSpec(quantize: QuantizeSpec(bits: 4))])
     let (controller, _) = try explorer(initialPlan: plan, options: ExplorerOptions(planFile: "other.json"))
+    // The weights are hashed in the background: the warning comes on a tick once they are.
+    let deadline = Date().addingTimeInterval(10)
+    while !controller.isIdle && Date() < deadline {
+      controller.handle(.tick)
+      Thread.sleep(forTimeInterval: 0.005)
+    }
     #expect(controller.state.message?.isError == true)
     #expect(controller.state.message?.text == "other.json was made for other weights (sha256 abababababab…); applying it anyway")
   }

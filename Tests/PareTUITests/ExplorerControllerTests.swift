@@ -97,7 +97,7 @@ struct ExplorerControllerTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pare-state-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
-    let store = SessionStore(model: model, weightsSHA256: model.weights.sha256(), environment: ["XDG_STATE_HOME": folder.path])
+    let store = SessionStore(model: model, weightsFingerprint: model.weights.fingerprint(), environment: ["XDG_STATE_HOME": folder.path])
     let (first, _) = try explorer(store: store)
     first.handle(.key(.down))
     first.handle(.key(.character("b")))
@@ -116,7 +116,7 @@ struct ExplorerControllerTests {
     try Data().write(to: blocker)
     defer { try? FileManager.default.removeItem(at: blocker) }
     let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
-    let store = SessionStore(model: model, weightsSHA256: model.weights.sha256(), environment: ["XDG_STATE_HOME": blocker.path])
+    let store = SessionStore(model: model, weightsFingerprint: model.weights.fingerprint(), environment: ["XDG_STATE_HOME": blocker.path])
     let (controller, _) = try explorer(store: store)
     controller.handle(.key(.character("b")))
     let message = try #require(controller.state.message)
@@ -128,7 +128,7 @@ struct ExplorerControllerTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pare-state-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let model = try ModelDirectory.open(Self.root.appendingPathComponent("assets/models/lenet-300-100").path)
-    let store = SessionStore(model: model, weightsSHA256: model.weights.sha256(), environment: ["XDG_STATE_HOME": folder.path])
+    let store = SessionStore(model: model, weightsFingerprint: model.weights.fingerprint(), environment: ["XDG_STATE_HOME": folder.path])
     try OutputFolder.create(URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
     try Data("{\"tensors\": ".utf8).write(to: URL(fileURLWithPath: store.path))
     let (controller, _) = try explorer(store: store)

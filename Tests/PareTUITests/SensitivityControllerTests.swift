@@ -30,7 +30,7 @@ struct SensitivityControllerTests {
     let session = try Session(model: model, evaluator: evaluator, compression: compression)
     let candidates = try Candidate.parseList("int2,int3,int4,int8")
     let source = SensitivitySource(
-      modelSHA256: model.weights.sha256(), dataSHA256: try DataReference(EvaluationData(path: Self.dataPath), items: "samples").sha256, compression: sweepCompression, sessionCompression: compression,
+      modelFingerprint: model.weights.fingerprint(), dataSHA256: try DataReference(EvaluationData(path: Self.dataPath), items: "samples").sha256, compression: sweepCompression, sessionCompression: compression,
       environment: ["PARE_CACHE_DIR": cache.path], mapCandidates: Array(candidates.prefix(3)), searchCandidates: candidates,
       searchOptions: PlanSearch.Options(evaluations: 4)) { evaluator.sibling(compression: sweepCompression) }
     return ExplorerController(terminal: FakeTerminal(width: 120, height: 30), session: session, store: nil, sensitivity: source)

@@ -46,6 +46,29 @@ struct PlanSearchTests {
     }
   }
 
+  /// Cells measured NaN (a model whose outputs are not finite, #17) are left out of the
+  /// knapsack, and a budget only they could meet is refused saying so, with the smallest plan
+  /// counted without them.
+  @Test func cellsMeasuredNaNAreLeftOutAndSaidSo() throws {
+    let search = try search()
+    let table = search.table
+    let nanCells = table.cells.map { cell in
+      cell.tensor == "fc1.weight"
+        ? SensitivityCell(tensor: cell.tensor, candidate: cell.candidate, spec: cell.spec, bytes: cell.bytes,
+                          value: .nan, agreement: .nan, meanKL: .nan)
+        : cell
+    }
+    let broken = PlanSearch(
+      table: SensitivityTable(metric: table.metric, baseline: table.baseline, tensors: table.tensors,
+                              candidates: table.candidates, cells: nanCells),
+      weights: search.weights, evaluator: search.evaluator, compression: search.compression)
+    // fc1.weight (940,800 bytes as stored) can no longer shrink: its cells are all NaN.
+    #expect { try broken.run(budget: broken.originalBytes / 8) } throws: { error in
+      let message = (error as? SearchError)?.message ?? ""
+      return message.contains("below the smallest plan") && message.contains("6 cells measured NaN left out")
+    }
+  }
+
   @Test func theUniformPlanIsTheMostBitsThatFit() throws {
     let search = try search()
     // int4 per channel: 266,200 values x 4 bits + 410 f16 scales + 1,640 bytes of biases.

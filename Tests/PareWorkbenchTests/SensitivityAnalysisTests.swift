@@ -94,7 +94,7 @@ struct SensitivityAnalysisTests {
     try Data().write(to: URL(fileURLWithPath: blocker))
     defer { try? FileManager.default.removeItem(atPath: blocker) }
     let (model, _, _) = try analysis()
-    let cache = SensitivityCache(modelSHA256: model.weights.sha256(), dataSHA256: "data", metric: "accuracy",
+    let cache = SensitivityCache(modelFingerprint: model.weights.fingerprint(), dataSHA256: "data", metric: "accuracy",
                                  environment: ["PARE_CACHE_DIR": blocker])
     let (_, _, sweep) = try analysis(cache: cache)
     var problems: [String] = []
@@ -106,7 +106,7 @@ struct SensitivityAnalysisTests {
   @Test func aSecondSweepReadsTheCache() throws {
     let scratch = ScratchDirectory()
     let (model, _, _) = try analysis()
-    let cache = SensitivityCache(modelSHA256: model.weights.sha256(), dataSHA256: "data", metric: "accuracy",
+    let cache = SensitivityCache(modelFingerprint: model.weights.fingerprint(), dataSHA256: "data", metric: "accuracy",
                                  environment: scratch.environment)
     let (_, _, first) = try analysis(cache: cache)
     let measured = try first.run(candidates: candidates)
@@ -122,7 +122,7 @@ struct SensitivityAnalysisTests {
   @Test func cancellingLeavesOnlyCompleteCacheFiles() throws {
     let scratch = ScratchDirectory()
     let (model, _, _) = try analysis()
-    let cache = SensitivityCache(modelSHA256: model.weights.sha256(), dataSHA256: "data", metric: "accuracy",
+    let cache = SensitivityCache(modelFingerprint: model.weights.fingerprint(), dataSHA256: "data", metric: "accuracy",
                                  environment: scratch.environment)
     let (_, _, sweep) = try analysis(cache: cache)
     let done = Mutex(0)

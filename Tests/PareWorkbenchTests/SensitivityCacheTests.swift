@@ -33,24 +33,36 @@ struct SensitivityCacheTests {
 
   @Test func aCacheIsKeyedByModelDataAndMetric() throws {
     let scratch = ScratchDirectory()
-    let cache = SensitivityCache(modelSHA256: "aaaa", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment)
+    let cache = SensitivityCache(modelFingerprint: "aaaa", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment)
     let cells = [cell("w", candidates[0], value: 0.5), cell("v", candidates[0], value: 0.25)]
     try cache.save(candidates[0], cells: cells)
     #expect(cache.load(candidates[0], tensors: ["v", "w"]) == [cells[1], cells[0]])
     #expect(cache.load(candidates[0], tensors: ["w", "u"]) == nil)  // a tensor it never measured
     #expect(cache.load(candidates[1], tensors: ["w"]) == nil)
-    for other in [SensitivityCache(modelSHA256: "aaab", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment),
-                  SensitivityCache(modelSHA256: "aaaa", dataSHA256: "bbbc", metric: "accuracy", environment: scratch.environment),
-                  SensitivityCache(modelSHA256: "aaaa", dataSHA256: "bbbb", metric: "fidelity", environment: scratch.environment)] {
+    for other in [SensitivityCache(modelFingerprint: "aaab", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment),
+                  SensitivityCache(modelFingerprint: "aaaa", dataSHA256: "bbbc", metric: "accuracy", environment: scratch.environment),
+                  SensitivityCache(modelFingerprint: "aaaa", dataSHA256: "bbbb", metric: "fidelity", environment: scratch.environment)] {
       #expect(other.directory != cache.directory)
       #expect(other.load(candidates[0], tensors: ["w"]) == nil)
     }
   }
 
+  /// A model whose outputs are NaN (a weight left NaN, #17) measures NaN figures: they are saved
+  /// (no raw EncodingError, no "results not cached") and load back as the same values.
+  @Test func nonFiniteFiguresAreSavedAndLoadedBack() throws {
+    let scratch = ScratchDirectory()
+    let cache = SensitivityCache(modelFingerprint: "aaaa", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment)
+    let cell = SensitivityCell(tensor: "w", candidate: candidates[0], spec: candidates[0].spec(forShape: [4, 8]), bytes: 24,
+                               value: .infinity, agreement: -.infinity, meanKL: .nan)
+    try cache.save(candidates[0], cells: [cell])
+    let loaded = try #require(cache.load(candidates[0], tensors: ["w"])?.first)
+    #expect(loaded.value == .infinity && loaded.agreement == -.infinity && loaded.meanKL?.isNaN == true)
+  }
+
   /// A FIFO in place of a cache file (no writer: reading would block forever) is a miss.
   @Test func aCacheFileThatIsNotARegularFileIsAMiss() throws {
     let scratch = ScratchDirectory()
-    let cache = SensitivityCache(modelSHA256: "aaaa", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment)
+    let cache = SensitivityCache(modelFingerprint: "aaaa", dataSHA256: "bbbb", metric: "accuracy", environment: scratch.environment)
     try cache.save(candidates[0], cells: [cell("w", candidates[0], value: 0.5)])
     try FileManager.default.removeItem(atPath: cache.path(of: candidates[0]))
     #expect(mkfifo(cache.path(of: candidates[0]), 0o600) == 0)
@@ -61,7 +73,7 @@ struct SensitivityCacheTests {
     #expect(SensitivityCache.root(environment: ["PARE_CACHE_DIR": "/x", "XDG_CACHE_HOME": "/y", "HOME": "/h"]) == "/x")
     #expect(SensitivityCache.root(environment: ["XDG_CACHE_HOME": "/y", "HOME": "/h"]) == "/y/pare")
     #expect(SensitivityCache.root(environment: ["XDG_CACHE_HOME": "", "HOME": "/h"]) == "/h/.cache/pare")
-    let cache = SensitivityCache(modelSHA256: String(repeating: "a", count: 64), dataSHA256: String(repeating: "b", count: 64),
+    let cache = SensitivityCache(modelFingerprint: String(repeating: "a", count: 64), dataSHA256: String(repeating: "b", count: 64),
                                  metric: "accuracy", environment: ["PARE_CACHE_DIR": "/x"])
     #expect(cache.directory == "/x/sensitivity/aaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-accuracy")
     #expect(cache.path(of: try! Candidate.parse("rank/8+int4")) == cache.directory + "/rank_8+int4.json")
@@ -77,7 +89,7 @@ struct SensitivityCacheTests {
     func sweep(_ model: ModelDirectory) throws -> Int {
       let data = try DataReference(EvaluationData(path: dataFile), items: "samples")
       let evaluator = CountingEvaluator()
-      let cache = SensitivityCache(modelSHA256: model.weights.sha256(), dataSHA256: data.sha256, metric: "accuracy",
+      let cache = SensitivityCache(modelFingerprint: model.weights.fingerprint(), dataSHA256: data.sha256, metric: "accuracy",
                                    environment: scratch.environment)
       _ = try SensitivityAnalysis(weights: model.weights, evaluator: evaluator, compression: CompressionCache(), cache: cache)
         .run(candidates: candidates)

@@ -158,5 +158,26 @@ tmux send-keys -t "$session" q y
 for _ in $(seq 50); do [ -s "$work/exit-code" ] && break; sleep 0.2; done
 check "pare exits with status 0 on a BERT model too" test "$(cat "$work/exit-code" 2>/dev/null)" = "0"
 
+# A signal that ends the explorer (kill -USR1, or SIGPIPE: a closed pipe it writes to) still
+# restores the terminal: the process dies of the signal (status 128 + N), and tmux sees the
+# alternate screen left, the cursor shown, keypad and mouse modes off, and the tty back in
+# echo and canonical mode.
+for sig in USR1 PIPE; do
+  tmux kill-session -t "$session" 2>/dev/null || true
+  rm -f "$work/exit-code" "$work/pid"
+  tmux -u new-session -d -s "$session" -x 120 -y 40 \
+    "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_CACHE_DIR='$work/cache' PARE_ASSETS='$root/assets' sh -c 'echo \$\$ > \"\$1\"; exec \"\$2\" --mouse' _ '$work/pid' '$pare'; echo \$? > '$work/exit-code'; sleep 30"
+  check "SIG$sig: the explorer is up" wait_for "fc3\.bias" 30
+  settle
+  kill -"$sig" "$(cat "$work/pid")"
+  for _ in $(seq 50); do [ -s "$work/exit-code" ] && break; sleep 0.2; done
+  check "SIG$sig: pare dies of the signal (status 128 + $(kill -l "$sig"))" \
+    test "$(cat "$work/exit-code" 2>/dev/null)" = "$((128 + $(kill -l "$sig")))"
+  modes="$(tmux display -p -t "$session" '#{alternate_on} #{cursor_flag} #{keypad_flag} #{mouse_any_flag}')"
+  check "SIG$sig: alternate screen left, cursor shown, keypad and mouse off ($modes)" test "$modes" = "0 1 0 0"
+  tty_modes="$(stty -F "$(tmux display -p -t "$session" '#{pane_tty}')")"
+  check "SIG$sig: the tty echoes and reads lines again" eval '! grep -qE -- "-echo|-icanon" <<<"$tty_modes"'
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
