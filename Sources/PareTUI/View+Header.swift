@@ -53,8 +53,12 @@ extension View {
     guard let metric = state.metric else {
       return state.isEvaluating ? [spinner, TextSpan(" evaluating" + String(glyphs.ellipsis), theme.dim)] : []
     }
-    let value = metric.name + " " + Format.fixed(metric.value, decimals: 4)
-    let change = Format.signed(metric.shownChange, decimals: metric.kind.changeDecimals) + metric.kind.changeSuffix
+    // An absolute change (a KL divergence from 0) can be far below the decimals a fixed format
+    // shows: four significant digits instead.
+    let isAbsolute = metric.kind.changeStyle == .absolute
+    let value = metric.name + " " + (isAbsolute ? Format.value(metric.value) : Format.fixed(metric.value, decimals: 4))
+    let change = (isAbsolute ? (metric.shownChange < 0 ? "" : "+") + Format.value(metric.shownChange)
+      : Format.signed(metric.shownChange, decimals: metric.kind.changeDecimals)) + metric.kind.changeSuffix
     if state.isEvaluating {
       return [spinner, TextSpan(" " + value + " " + change + String(glyphs.ellipsis), theme.dim)]
     }

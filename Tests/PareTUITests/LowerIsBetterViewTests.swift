@@ -18,13 +18,13 @@ struct LowerIsBetterViewTests {
   @Test func theHeaderShowsARiseAsALossInTheMetricsUnits() {
     var state = Fixtures.lenet(width: 120, height: 30)
     state.metric = divergence(0.05)
-    #expect(lines(state)[0].hasSuffix("divergence 0.0500 +0.0500 nats"))
+    #expect(lines(state)[0].hasSuffix("divergence 0.05000 +0.05000 nats"))
     let header = View(state: state)
     #expect(header.theme.change(divergenceMetricKind, loss: state.metric!.loss) == header.theme.fair)
     state.metric = divergence(0.25)
     #expect(View(state: state).theme.change(divergenceMetricKind, loss: state.metric!.loss) == header.theme.poor)
     state.metric = divergence(0, baseline: 0.01)
-    #expect(lines(state)[0].hasSuffix("divergence 0.0000 -0.0100 nats"))
+    #expect(lines(state)[0].hasSuffix("divergence 0 -0.01000 nats"))
     #expect(View(state: state).theme.change(divergenceMetricKind, loss: state.metric!.loss) == header.theme.good)
   }
 

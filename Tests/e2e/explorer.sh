@@ -158,6 +158,28 @@ tmux send-keys -t "$session" q y
 for _ in $(seq 50); do [ -s "$work/exit-code" ] && break; sleep 0.2; done
 check "pare exits with status 0 on a BERT model too" test "$(cat "$work/exit-code" 2>/dev/null)" = "0"
 
+# A decoder language model: the tiny random Llama of the assets (transformers' names, its own
+# tokenizer.json), measured by KL divergence against itself on the bundled text: 0 at start, an
+# edit raises it, undo brings it back to 0.
+tmux kill-session -t "$session" 2>/dev/null || true
+rm -f "$work/exit-code"
+tmux -u new-session -d -s "$session" -x 120 -y 40 \
+  "cd '$work' && LC_ALL=C.UTF-8 XDG_STATE_HOME='$work/state' PARE_CACHE_DIR='$work/cache' PARE_ASSETS='$root/assets' '$pare' '$root/assets/models/tiny-llama'; echo \$? > '$work/exit-code'; sleep 30"
+check "a Llama model opens with its tensors" wait_for "1/21 *$" 30
+check "its KL starts at 0" wait_for "KL 0 \+0 nats" 30
+check "the header says how many windows it is measured on" wait_for "4 windows +KL" 5
+settle
+# Select model.layers.0.mlp.down_proj.weight (the fourth row) and take it to 3 bits.
+tmux send-keys -t "$session" j j j b b b b b b
+settle
+check "3-bit down projection raises the KL" wait_for "KL 0\.[0-9]+ \+0\.[0-9]+ nats" 10
+tmux send-keys -t "$session" u u u u u u
+settle
+check "undo brings the KL back to 0" wait_for "KL 0 \+0 nats" 10
+tmux send-keys -t "$session" q
+for _ in $(seq 50); do [ -s "$work/exit-code" ] && break; sleep 0.2; done
+check "pare exits with status 0 on a Llama model too" test "$(cat "$work/exit-code" 2>/dev/null)" = "0"
+
 # A signal that ends the explorer (kill -USR1, or SIGPIPE: a closed pipe it writes to) still
 # restores the terminal: the process dies of the signal (status 128 + N), and tmux sees the
 # alternate screen left, the cursor shown, keypad and mouse modes off, and the tty back in
