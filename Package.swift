@@ -63,7 +63,7 @@ let package = Package(
     .testTarget(name: "PareCoreTests", dependencies: ["PareTestSupport", "PareCore"]),
     .testTarget(name: "PareFormatsTests", dependencies: ["PareFormats", "PareWorkbench"], exclude: ["Fixtures"]),
     .testTarget(name: "PareCompressionTests", dependencies: ["PareTestSupport", "PareCompression"], exclude: ["Fixtures"]),
-    .testTarget(name: "PareWorkbenchTests", dependencies: ["PareTestSupport", "PareWorkbench"]),
+    .testTarget(name: "PareWorkbenchTests", dependencies: ["PareTestSupport", "PareWorkbench"], exclude: ["Fixtures"]),
     .testTarget(name: "PareTerminalTests", dependencies: ["PareTerminal"]),
     .testTarget(name: "PareTUITests", dependencies: ["PareTestSupport", "PareTUI"], exclude: ["Golden"]),
     .testTarget(
