@@ -103,10 +103,13 @@ public struct CausalAttention: Sendable {
       let row = scores + i * keys, query = firstRow + i
       let low = (window.map { max(0, query - $0 + 1) } ?? 0) - firstKey, high = query - firstKey
       let seen = row + low, count = high - low + 1
-      var peak = -Float.infinity
+      // The maximum lane by lane, reduced once: a reduction per vector was a call.
+      var peaks = SIMD8<Float>(repeating: -.infinity)
       for (o, lanes) in Vectors8(count) {
-        peak = max(peak, UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: -.infinity).max())
+        let v = UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: -.infinity)
+        peaks.replace(with: v, where: v .> peaks)
       }
+      let peak = peaks.max()
       var sums = SIMD8<Float>()
       for (o, lanes) in Vectors8(count) {
         // A padded lane adds e^−87, nothing next to the peak's 1.
