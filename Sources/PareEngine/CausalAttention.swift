@@ -52,9 +52,10 @@ public struct CausalAttention: Sendable {
     let d = headDim, qWidth = heads * d, kvWidth = kvHeads * d, group = heads / kvHeads
     let windows = query.shape[0] / max(t, 1), rowBlock = max(1, rowBlock)
     let block = t * d
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(4 * block + rowBlock * t, 1))
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(4 * block + rowBlock * t + rowBlock, 1))
     defer { scratch.deallocate() }
     let (q, k, v, context, scores) = (scratch, scratch + block, scratch + 2 * block, scratch + 3 * block, scratch + 4 * block)
+    let inverses = scores + rowBlock * t
     return Tensor(unsafeUninitializedShape: [query.shape[0], qWidth]) { out in
       query.scalars.withUnsafeBufferPointer { qAll in
         key.scalars.withUnsafeBufferPointer { kAll in
@@ -74,8 +75,13 @@ public struct CausalAttention: Sendable {
                     let r1 = min(r0 + rowBlock, t), low = window.map { max(0, r0 - $0 + 1) } ?? 0
                     let (m, n) = (r1 - r0, r1 - low)
                     LinearAlgebra.gemm(m: m, n: n, k: d, a: q + r0 * d, b: k + low * d, transposeB: true, c: scores, alpha: scale)
-                    softmaxRows(scores, rows: m, keys: n, firstRow: r0, firstKey: low)
+                    softmaxRows(scores, rows: m, keys: n, firstRow: r0, firstKey: low, inverses: inverses)
                     LinearAlgebra.gemm(m: m, n: d, k: n, a: scores, b: v + low * d, c: context + r0 * d)
+                    // The softmax's division, on the d columns of the context instead of the n of P.
+                    for i in 0..<m {
+                      let row = context + (r0 + i) * d, inverse = inverses[i]
+                      for (o, lanes) in Vectors8(d) { row.store(UnsafePointer(row).vector8(at: o, lanes: lanes, padding: 0) * inverse, at: o, lanes: lanes) }
+                    }
                   }
                   for r in 0..<t { (out + (first + r) * qWidth + head * d).update(from: context + r * d, count: d) }
                 }
@@ -88,17 +94,22 @@ public struct CausalAttention: Sendable {
   }
 
   /// Row i of `scores` [rows, keys] (query firstRow + i, keys firstKey ..< firstKey + keys)
-  /// becomes the softmax over the keys it may see (j ≤ query, query − j < window), every other
-  /// entry 0.
-  private func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, keys: Int, firstRow: Int, firstKey: Int) {
+  /// becomes exp(score − max) over the keys it may see (j ≤ query, query − j < window), every
+  /// other entry 0; `inverses[i]` is 1 / the row's sum, which the caller applies to the product.
+  private func softmaxRows(
+    _ scores: UnsafeMutablePointer<Float>, rows: Int, keys: Int, firstRow: Int, firstKey: Int, inverses: UnsafeMutablePointer<Float>
+  ) {
     for i in 0..<rows {
       let row = scores + i * keys, query = firstRow + i
       let low = (window.map { max(0, query - $0 + 1) } ?? 0) - firstKey, high = query - firstKey
       let seen = row + low, count = high - low + 1
-      var peak = -Float.infinity
+      // The maximum lane by lane, reduced once: a reduction per vector was a call.
+      var peaks = SIMD8<Float>(repeating: -.infinity)
       for (o, lanes) in Vectors8(count) {
-        peak = max(peak, UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: -.infinity).max())
+        let v = UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: -.infinity)
+        peaks.replace(with: v, where: v .> peaks)
       }
+      let peak = peaks.max()
       var sums = SIMD8<Float>()
       for (o, lanes) in Vectors8(count) {
         // A padded lane adds e^−87, nothing next to the peak's 1.
@@ -106,10 +117,7 @@ public struct CausalAttention: Sendable {
         seen.store(e, at: o, lanes: lanes)
         sums += e
       }
-      let inverse = 1 / sums.sum()
-      for (o, lanes) in Vectors8(count) {
-        seen.store(UnsafePointer(seen).vector8(at: o, lanes: lanes, padding: 0) * inverse, at: o, lanes: lanes)
-      }
+      inverses[i] = 1 / sums.sum()
       if low > 0 { row.update(repeating: 0, count: low) }
       if high + 1 < keys { (row + high + 1).update(repeating: 0, count: keys - high - 1) }
     }

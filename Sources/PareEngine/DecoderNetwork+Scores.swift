@@ -214,19 +214,31 @@ struct TopK {
   mutating func scan(_ row: UnsafePointer<Float>, count: Int, firstId: Int) {
     guard k > 0 else { return }
     var floor = values.count == k ? values[k - 1] : -Float.infinity
-    for i in 0..<count {
-      let v = row[i]
-      guard v > floor || (ids.count < k && !v.isNaN) else { continue }
-      // Insert after every kept value >= v, so equal logits keep the lower id first.
-      var at = values.count
-      while at > 0, values[at - 1] < v { at -= 1 }
-      values.insert(v, at: at)
-      ids.insert(Int32(firstId + i), at: at)
-      if values.count > k {
-        values.removeLast()
-        ids.removeLast()
+    for start in stride(from: 0, to: count, by: 64) {
+      let end = min(start + 64, count)
+      // 64 logits at a time: once k are kept, almost every chunk's maximum is below the k-th.
+      if values.count == k {
+        var peaks = SIMD8<Float>(repeating: -.infinity)
+        for (o, lanes) in Vectors8(end - start) {
+          let v = (row + start).vector8(at: o, lanes: lanes, padding: -.infinity)
+          peaks.replace(with: v, where: v .> peaks)
+        }
+        if !(peaks.max() > floor) { continue }
       }
-      if values.count == k { floor = values[k - 1] }
+      for i in start..<end {
+        let v = row[i]
+        guard v > floor || (ids.count < k && !v.isNaN) else { continue }
+        // Insert after every kept value >= v, so equal logits keep the lower id first.
+        var at = values.count
+        while at > 0, values[at - 1] < v { at -= 1 }
+        values.insert(v, at: at)
+        ids.insert(Int32(firstId + i), at: at)
+        if values.count > k {
+          values.removeLast()
+          ids.removeLast()
+        }
+        if values.count == k { floor = values[k - 1] }
+      }
     }
   }
 }
