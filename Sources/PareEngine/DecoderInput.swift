@@ -1,13 +1,14 @@
 /// What a decoder's pass runs on: windows of token ids, all the same length, and optionally the
-/// reference tokens whose logits each position reports (`TokenScoreLayout`).
+/// reference each position's KL divergence is measured from (`TokenScoreLayout`).
 public struct DecoderInput: Sendable {
   /// The windows, each the same number of tokens.
   public var windows: [[Int32]]
-  /// `topK` ids per position, the positions of all windows in order; nil: each position reports
-  /// its own `topK` most likely tokens.
-  public var reference: [Int32]?
+  /// The uncompressed model's final-normed hidden states of the same windows (`hiddenSize` per
+  /// position, the positions of all windows in order), whose distributions the uncompressed head
+  /// gives; nil: no divergence is measured.
+  public var reference: [Float]?
 
-  public init(windows: [[Int32]], reference: [Int32]? = nil) { (self.windows, self.reference) = (windows, reference) }
+  public init(windows: [[Int32]], reference: [Float]? = nil) { (self.windows, self.reference) = (windows, reference) }
 
   /// Tokens per window.
   public var windowLength: Int { windows.first?.count ?? 0 }
@@ -17,7 +18,7 @@ public struct DecoderInput: Sendable {
 
 /// Consecutive whole windows run together: every projection is one sgemm over their tokens,
 /// attention runs per window. The batch carries its tokens and its part of the reference, which
-/// `write` needs for the targets and the reference ids.
+/// `write` needs for the targets and the reference's states.
 public struct DecoderBatch: Sendable, Equatable {
   /// The windows, by index into `DecoderInput.windows`.
   public let windows: Range<Int>
@@ -25,10 +26,10 @@ public struct DecoderBatch: Sendable, Equatable {
   public let length: Int
   /// The windows' tokens back to back.
   public let tokens: [Int32]
-  /// The reference ids of the batch's positions (`topK` each), or nil.
-  public let reference: ArraySlice<Int32>?
+  /// The reference states of the batch's positions (`hiddenSize` each), or nil.
+  public let reference: ArraySlice<Float>?
 
-  public init(windows: Range<Int>, length: Int, tokens: [Int32], reference: ArraySlice<Int32>?) {
+  public init(windows: Range<Int>, length: Int, tokens: [Int32], reference: ArraySlice<Float>?) {
     (self.windows, self.length, self.tokens, self.reference) = (windows, length, tokens, reference)
   }
 
@@ -44,8 +45,7 @@ public enum DecoderInputError: Error, Equatable, CustomStringConvertible {
   case emptyWindow
   case unequalWindows(index: Int, length: Int, expected: Int)
   case unknownToken(window: Int, position: Int, id: Int32, vocabSize: Int)
-  case referenceCount(count: Int, expected: Int, topK: Int)
-  case unknownReferenceToken(index: Int, id: Int32, vocabSize: Int)
+  case referenceCount(count: Int, expected: Int, hiddenSize: Int)
 
   public var description: String {
     switch self {
@@ -54,9 +54,8 @@ public enum DecoderInputError: Error, Equatable, CustomStringConvertible {
     case let .unequalWindows(index, length, expected): "window \(index) has \(length) tokens, the first has \(expected); every window must have the same length"
     case let .unknownToken(window, position, id, vocabSize):
       "window \(window): token id \(id) at position \(position) is outside the vocabulary (0..<\(vocabSize)); tokenize with this model's tokenizer"
-    case let .referenceCount(count, expected, topK):
-      "the reference has \(count) ids, expected \(expected) (\(topK) per position); make it with a pass over the same windows"
-    case let .unknownReferenceToken(index, id, vocabSize): "reference id \(id) at \(index) is outside the vocabulary (0..<\(vocabSize))"
+    case let .referenceCount(count, expected, hiddenSize):
+      "the reference has \(count) values, expected \(expected) (\(hiddenSize) per position); make it with a pass over the same windows"
     }
   }
 }

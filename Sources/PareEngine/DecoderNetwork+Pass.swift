@@ -15,7 +15,7 @@ extension DecoderNetwork: RestartableNetwork {
   public var preferredBatchSize: Int { 512 }
 
   /// What each position writes.
-  public var layout: TokenScoreLayout { TokenScoreLayout(topK: topK) }
+  public var layout: TokenScoreLayout { TokenScoreLayout(hiddenSize: config.hiddenSize) }
 
   public func check(_ input: DecoderInput) throws {
     guard let first = input.windows.first else { throw DecoderInputError.noWindows }
@@ -26,13 +26,9 @@ extension DecoderNetwork: RestartableNetwork {
         throw DecoderInputError.unknownToken(window: w, position: p, id: window[p], vocabSize: config.vocabSize)
       }
     }
-    if let reference = input.reference {
-      guard reference.count == input.positions * topK else {
-        throw DecoderInputError.referenceCount(count: reference.count, expected: input.positions * topK, topK: topK)
-      }
-      if let i = reference.firstIndex(where: { !(0..<Int32(config.vocabSize)).contains($0) }) {
-        throw DecoderInputError.unknownReferenceToken(index: i, id: reference[i], vocabSize: config.vocabSize)
-      }
+    if let reference = input.reference, reference.count != input.positions * config.hiddenSize {
+      throw DecoderInputError.referenceCount(count: reference.count, expected: input.positions * config.hiddenSize,
+                                             hiddenSize: config.hiddenSize)
     }
   }
 
@@ -40,7 +36,7 @@ extension DecoderNetwork: RestartableNetwork {
   public func key(of input: DecoderInput) -> [[Int32]] { input.windows }
 
   public func batches(of input: DecoderInput, size: Int) -> [DecoderBatch] {
-    let length = input.windowLength, perBatch = max(1, size / max(length, 1)), k = topK
+    let length = input.windowLength, perBatch = max(1, size / max(length, 1)), k = config.hiddenSize
     return stride(from: 0, to: input.windows.count, by: perBatch).map { first in
       let windows = first..<min(first + perBatch, input.windows.count)
       return DecoderBatch(

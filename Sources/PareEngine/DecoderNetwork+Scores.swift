@@ -35,63 +35,72 @@ extension DecoderNetwork {
   /// and the logits held stay near 8 MB (a block of 4,096 ids for 512 positions).
   func headBlock(rows: Int) -> Int { max(1, min(config.vocabSize, (8 << 20) / (4 * max(rows, 1)))) }
 
+  /// The head as one matrix [vocab, inner] and what it multiplies: `x` itself, or a factored
+  /// head's first factor applied to it once; nil for another kind of layer.
+  private static func matrix(of head: any Layer, applyingTo x: Tensor) -> (input: Tensor, weight: Tensor)? {
+    if let factored = head as? FactoredLinear { return (factored.first.forward(x), factored.second.weight) }
+    if let linear = head as? Linear { return (x, linear.weight) }
+    return nil
+  }
+
   /// Writes the `TokenScoreLayout` rows of the positions of `x` (final-normed states, windows of
-  /// `windowLength` back to back, `tokens` their ids) from row `firstRow` of `output` on. The
-  /// head runs one block of the vocabulary at a time (`headBlock`); per position, log Σ exp is
-  /// accumulated online (running maximum, rescaled sum), and the top k, the target's and the
-  /// reference's logits are taken from the block that holds them.
+  /// `windowLength` back to back, `tokens` their ids) from row `firstRow` of `output` on, with
+  /// each position's KL divergence from `reference` (the uncompressed model's states of the same
+  /// positions) when given. The head runs one block of the vocabulary at a time (`headBlock`),
+  /// the uncompressed head over the reference's states beside it; per position, log Σ exp of
+  /// both and the KL's cross term Σ p·(log p − log q) are accumulated online (running maximum,
+  /// rescaled sums), the target's logit taken from the block that holds it.
   func scoreRows(
-    _ x: Tensor, tokens: [Int32], windowLength: Int, reference: ArraySlice<Int32>?,
+    _ x: Tensor, tokens: [Int32], windowLength: Int, reference: ArraySlice<Float>?,
     into output: UnsafeMutableBufferPointer<Float>, at firstRow: Int, block: Int? = nil
   ) {
-    let layout = layout, width = layout.width, vocab = config.vocabSize, k = topK
+    let layout = layout, width = layout.width, vocab = config.vocabSize, hidden = config.hiddenSize
     let rows = x.shape[0], block = max(1, block ?? headBlock(rows: rows))
     guard let output = output.baseAddress, rows > 0 else { return }
-    // The head as one matrix [vocab, inner] applied to `input` [rows, inner]: a factored head
-    // multiplies by its first factor once.
-    let (input, weight): (Tensor, Tensor) = if let factored = head as? FactoredLinear {
-      (factored.first.forward(x), factored.second.weight)
-    } else if let linear = head as? Linear { (x, linear.weight) } else { (x, Tensor(zeros: [0, 0])) }
-    guard weight.rank == 2, weight.shape[0] == vocab, weight.shape[1] == input.shape[1] else {
-      return scoreRowsUnblocked(x, tokens: tokens, windowLength: windowLength, reference: reference, into: output, at: firstRow)
+    let referenceStates = reference.map { states in
+      Tensor(shape: [rows, hidden]) { out in for (i, value) in states.enumerated() where i < rows * hidden { out[i] = value } }
     }
-    let inner = weight.shape[1]
-    var peaks = [Float](repeating: -.infinity, count: rows), sums = [Float](repeating: 0, count: rows)
+    guard let (input, weight) = Self.matrix(of: head, applyingTo: x), weight.rank == 2, weight.shape[0] == vocab,
+          weight.shape[1] == input.shape[1] else {
+      return scoreRowsUnblocked(x, tokens: tokens, windowLength: windowLength, reference: referenceStates, into: output, at: firstRow)
+    }
+    let referenceMatrix = referenceStates.flatMap { Self.matrix(of: referenceHead, applyingTo: $0) }
+    if referenceStates != nil, referenceMatrix?.weight.shape != [vocab, referenceMatrix?.input.shape[1] ?? -1] {
+      return scoreRowsUnblocked(x, tokens: tokens, windowLength: windowLength, reference: referenceStates, into: output, at: firstRow)
+    }
+    let inner = weight.shape[1], columns = min(block, vocab)
+    var own = OnlineLogSumExp(rows: rows), theirs = OnlineLogSumExp(rows: rows)
     var best = [Int](repeating: 0, count: rows), bestValue = [Float](repeating: -.infinity, count: rows)
-    var tops = [TopK](repeating: TopK(k: reference == nil ? k : 0), count: rows)
-    var logits = [Float](repeating: 0, count: rows * min(block, vocab))
+    var logits = [Float](repeating: 0, count: rows * columns)
+    var referenceLogits = [Float](repeating: 0, count: referenceMatrix == nil ? 0 : rows * columns)
     input.scalars.withUnsafeBufferPointer { a in
       weight.scalars.withUnsafeBufferPointer { w in
         logits.withUnsafeMutableBufferPointer { l in
-          guard let a = a.baseAddress, let w = w.baseAddress, let l = l.baseAddress else { return }
-          for v0 in stride(from: 0, to: vocab, by: block) {
-            let n = min(block, vocab - v0)
-            LinearAlgebra.gemm(m: rows, n: n, k: inner, a: a, b: w + v0 * inner, transposeB: true, c: l)
-            for r in 0..<rows {
-              let row = UnsafePointer(l + r * n), out = output + (firstRow + r) * width
-              // Online log Σ exp: rescale the sum so far to the new maximum.
-              let blockPeak = Self.peak(row, count: n)
-              if blockPeak > peaks[r] {
-                if peaks[r] > -.infinity { sums[r] *= expf(peaks[r] - blockPeak) }
-                peaks[r] = blockPeak
-              }
-              if peaks[r].isFinite { sums[r] += Self.sumOfExp(row, count: n, minus: peaks[r]) }
-              if blockPeak > bestValue[r], let at = (0..<n).first(where: { row[$0] == blockPeak }) {
-                (bestValue[r], best[r]) = (blockPeak, v0 + at)
-              }
-              if reference == nil { tops[r].scan(row, count: n, firstId: v0) }
-              if (r % windowLength) + 1 < windowLength {
-                let target = Int(tokens[r + 1]) - v0
-                if (0..<n).contains(target) { out[TokenScoreLayout.targetLogit] = row[target] }
-              }
-              if let reference {
-                let ids = reference.startIndex + r * k
-                for j in 0..<k {
-                  let id = Int(reference[ids + j]) - v0
-                  if (0..<n).contains(id) {
-                    out[layout.ids.lowerBound + j] = Float(reference[ids + j])
-                    out[layout.logits.lowerBound + j] = row[id]
+          referenceLogits.withUnsafeMutableBufferPointer { p in
+            guard let a = a.baseAddress, let w = w.baseAddress, let l = l.baseAddress else { return }
+            for v0 in stride(from: 0, to: vocab, by: block) {
+              let n = min(block, vocab - v0)
+              LinearAlgebra.gemm(m: rows, n: n, k: inner, a: a, b: w + v0 * inner, transposeB: true, c: l)
+              if let (referenceInput, referenceWeight) = referenceMatrix, let p = p.baseAddress {
+                referenceInput.scalars.withUnsafeBufferPointer { ra in
+                  referenceWeight.scalars.withUnsafeBufferPointer { rw in
+                    guard let ra = ra.baseAddress, let rw = rw.baseAddress else { return }
+                    let referenceInner = referenceWeight.shape[1]
+                    LinearAlgebra.gemm(m: rows, n: n, k: referenceInner, a: ra, b: rw + v0 * referenceInner, transposeB: true, c: p)
                   }
+                }
+              }
+              for r in 0..<rows {
+                let row = UnsafePointer(l + r * n), out = output + (firstRow + r) * width
+                let blockPeak = own.add(row, count: n, row: r)
+                if blockPeak > bestValue[r], let at = (0..<n).first(where: { row[$0] == blockPeak }) {
+                  (bestValue[r], best[r]) = (blockPeak, v0 + at)
+                }
+                // An empty array may still have a base address: the reference decides.
+                if referenceMatrix != nil, let p = p.baseAddress { theirs.add(UnsafePointer(p + r * n), count: n, row: r, against: row) }
+                if (r % windowLength) + 1 < windowLength {
+                  let target = Int(tokens[r + 1]) - v0
+                  if (0..<n).contains(target) { out[TokenScoreLayout.targetLogit] = row[target] }
                 }
               }
             }
@@ -101,16 +110,19 @@ extension DecoderNetwork {
     }
     for r in 0..<rows {
       let out = output + (firstRow + r) * width
-      out[TokenScoreLayout.logSumExp] = peaks[r].isFinite ? peaks[r] + logf(sums[r]) : peaks[r]
+      let ownLogSumExp = own.logSumExp(r)
+      out[TokenScoreLayout.logSumExp] = ownLogSumExp
       if (r % windowLength) + 1 == windowLength { out[TokenScoreLayout.targetLogit] = .nan }
       out[TokenScoreLayout.argmax] = Float(best[r])
-      if reference == nil {
-        for (j, (id, value)) in zip(tops[r].ids, tops[r].values).enumerated() {
-          out[layout.ids.lowerBound + j] = Float(id)
-          out[layout.logits.lowerBound + j] = value
-        }
-      }
+      out[TokenScoreLayout.divergence] = referenceMatrix == nil ? 0 : theirs.divergence(r, ownLogSumExp: ownLogSumExp)
+      Self.writeState(x, row: r, into: out, layout: layout)
     }
+  }
+
+  /// Copies row `row` of the final-normed states into a score row's `states` columns.
+  private static func writeState(_ x: Tensor, row: Int, into out: UnsafeMutablePointer<Float>, layout: TokenScoreLayout) {
+    let hidden = layout.hiddenSize
+    for j in 0..<hidden { out[layout.states.lowerBound + j] = x.scalars[row * hidden + j] }
   }
 
   /// The largest of `count` logits.
@@ -134,39 +146,53 @@ extension DecoderNetwork {
     return sums.sum()
   }
 
+  /// Σ exp(row − shift)·(row − other) over `count` logits: the cross term of a KL divergence.
+  static func sumOfExpTimesDifference(_ row: UnsafePointer<Float>, _ other: UnsafePointer<Float>, count: Int,
+                                      minus shift: Float) -> Float {
+    var sums = SIMD8<Float>()
+    for (o, lanes) in Vectors8(count) {
+      let v = row.vector8(at: o, lanes: lanes, padding: -.infinity)
+      let w = other.vector8(at: o, lanes: lanes, padding: 0)
+      let shifted = v - shift
+      sums += (exp8(shifted) * (v - w)).replacing(with: 0, where: shifted .< -1e30)
+    }
+    return sums.sum()
+  }
+
   /// The head applied row chunk by row chunk through `Layer.forward`, for a head that is neither
   /// `Linear` nor `FactoredLinear`.
   private func scoreRowsUnblocked(
-    _ x: Tensor, tokens: [Int32], windowLength: Int, reference: ArraySlice<Int32>?,
+    _ x: Tensor, tokens: [Int32], windowLength: Int, reference: Tensor?,
     into output: UnsafeMutablePointer<Float>, at firstRow: Int
   ) {
-    let layout = layout, width = layout.width, hidden = x.shape[1], vocab = config.vocabSize, k = topK
+    let layout = layout, width = layout.width, hidden = x.shape[1], vocab = config.vocabSize
     let rows = x.shape[0], chunkRows = max(1, min(64, (16 << 20) / (4 * max(vocab, 1))))
-    var top = TopK(k: k)
+    func chunk(of states: Tensor, from start: Int, count: Int) -> Tensor {
+      Tensor(shape: [count, hidden]) { out in
+        for i in 0..<(count * hidden) { out[i] = states.scalars[start * hidden + i] }
+      }
+    }
     for start in stride(from: 0, to: rows, by: chunkRows) {
       let count = min(chunkRows, rows - start)
-      let chunk = Tensor(shape: [count, hidden]) { out in
-        for i in 0..<(count * hidden) { out[i] = x.scalars[start * hidden + i] }
-      }
-      let logits = head.forward(chunk)
+      let logits = head.forward(chunk(of: x, from: start, count: count))
+      let referenceLogits = reference.map { referenceHead.forward(chunk(of: $0, from: start, count: count)) }
       logits.scalars.withUnsafeBufferPointer { all in
         guard let all = all.baseAddress else { return }
         for r in 0..<count {
           let position = start + r, row = all + r * vocab, out = output + (firstRow + position) * width
-          out[TokenScoreLayout.logSumExp] = Self.logSumExp(row, count: vocab)
+          let ownLogSumExp = Self.logSumExp(row, count: vocab)
+          out[TokenScoreLayout.logSumExp] = ownLogSumExp
           out[TokenScoreLayout.targetLogit] = (position % windowLength) + 1 < windowLength ? row[Int(tokens[position + 1])] : .nan
           out[TokenScoreLayout.argmax] = Float(Self.argmax(row, count: vocab))
-          let ids: [Int32]
-          if let reference {
-            ids = Array(reference[(reference.startIndex + position * k)..<(reference.startIndex + (position + 1) * k)])
-          } else {
-            top.select(row, count: vocab)
-            ids = top.ids
-          }
-          for (j, id) in ids.enumerated() {
-            out[layout.ids.lowerBound + j] = Float(id)
-            out[layout.logits.lowerBound + j] = row[Int(id)]
-          }
+          out[TokenScoreLayout.divergence] = referenceLogits.map { theirs in
+            theirs.scalars.withUnsafeBufferPointer { p in
+              guard let p = p.baseAddress else { return 0 }
+              var online = OnlineLogSumExp(rows: 1)
+              online.add(p + r * vocab, count: vocab, row: 0, against: row)
+              return online.divergence(0, ownLogSumExp: ownLogSumExp)
+            }
+          } ?? 0
+          Self.writeState(x, row: position, into: out, layout: layout)
         }
       }
     }
@@ -194,51 +220,42 @@ extension DecoderNetwork {
   }
 }
 
-/// The k largest logits of a row, most likely first (equal logits: lower id first), by one scan
-/// that keeps the current k sorted and skips every logit below the k-th: a partial selection,
-/// not a sort of the vocabulary.
-struct TopK {
-  let k: Int
-  private(set) var ids: [Int32] = []
-  private(set) var values: [Float] = []
+/// log Σ exp of rows of logits seen a vocabulary block at a time (running maximum, sum rescaled
+/// when it rises), and for a reference distribution P against another Q the KL cross term
+/// Σ exp(p − max)·(p − q) rescaled alongside: KL(P‖Q) = cross / sum − logΣexp(P) + logΣexp(Q).
+struct OnlineLogSumExp {
+  private var peaks: [Float], sums: [Float], cross: [Float]
 
-  init(k: Int) { self.k = k }
-
-  mutating func select(_ row: UnsafePointer<Float>, count: Int) {
-    ids.removeAll(keepingCapacity: true)
-    values.removeAll(keepingCapacity: true)
-    scan(row, count: count, firstId: 0)
+  init(rows: Int) {
+    (peaks, sums, cross) = ([Float](repeating: -.infinity, count: rows), [Float](repeating: 0, count: rows),
+                            [Float](repeating: 0, count: rows))
   }
 
-  /// Goes on with `count` more logits, of ids `firstId` on (ids must come in increasing order).
-  mutating func scan(_ row: UnsafePointer<Float>, count: Int, firstId: Int) {
-    guard k > 0 else { return }
-    var floor = values.count == k ? values[k - 1] : -Float.infinity
-    for start in stride(from: 0, to: count, by: 64) {
-      let end = min(start + 64, count)
-      // 64 logits at a time: once k are kept, almost every chunk's maximum is below the k-th.
-      if values.count == k {
-        var peaks = SIMD8<Float>(repeating: -.infinity)
-        for (o, lanes) in Vectors8(end - start) {
-          let v = (row + start).vector8(at: o, lanes: lanes, padding: -.infinity)
-          peaks.replace(with: v, where: v .> peaks)
-        }
-        if !(peaks.max() > floor) { continue }
+  /// Adds `count` logits of row `r` (and, with `other`, the cross term against them); returns
+  /// the block's largest logit.
+  @discardableResult
+  mutating func add(_ logits: UnsafePointer<Float>, count: Int, row r: Int, against other: UnsafePointer<Float>? = nil) -> Float {
+    let blockPeak = DecoderNetwork.peak(logits, count: count)
+    if blockPeak > peaks[r] {
+      if peaks[r] > -.infinity {
+        let scale = expf(peaks[r] - blockPeak)
+        sums[r] *= scale
+        cross[r] *= scale
       }
-      for i in start..<end {
-        let v = row[i]
-        guard v > floor || (ids.count < k && !v.isNaN) else { continue }
-        // Insert after every kept value >= v, so equal logits keep the lower id first.
-        var at = values.count
-        while at > 0, values[at - 1] < v { at -= 1 }
-        values.insert(v, at: at)
-        ids.insert(Int32(firstId + i), at: at)
-        if values.count > k {
-          values.removeLast()
-          ids.removeLast()
-        }
-        if values.count == k { floor = values[k - 1] }
-      }
+      peaks[r] = blockPeak
     }
+    guard peaks[r].isFinite else { return blockPeak }
+    sums[r] += DecoderNetwork.sumOfExp(logits, count: count, minus: peaks[r])
+    if let other { cross[r] += DecoderNetwork.sumOfExpTimesDifference(logits, other, count: count, minus: peaks[r]) }
+    return blockPeak
+  }
+
+  /// log Σ exp of row `r`.
+  func logSumExp(_ r: Int) -> Float { peaks[r].isFinite ? peaks[r] + logf(sums[r]) : peaks[r] }
+
+  /// KL(these rows' distribution ‖ Q) of row `r`, Q's log Σ exp given; never below 0 (rounding).
+  func divergence(_ r: Int, ownLogSumExp: Float) -> Float {
+    guard sums[r] > 0 else { return 0 }
+    return max(0, cross[r] / sums[r] - logSumExp(r) + ownLogSumExp)
   }
 }

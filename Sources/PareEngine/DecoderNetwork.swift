@@ -15,8 +15,9 @@ public struct DecoderNetwork: Sendable {
   public let finalNorm: RMSNorm
   /// [hidden] -> [vocab]: the embedding table when tied, else the separate head.
   public let head: any Layer
-  /// Reference tokens each position of a pass keeps (`TokenScoreLayout`).
-  public var topK: Int = 32
+  /// The uncompressed network's head, which gives the reference's distributions from its states
+  /// (`DecoderInput.reference`), whatever a plan does to `head`.
+  public let referenceHead: any Layer
 
   /// Builds every part, reading its tensors through `tensor` (the model's weights, or a
   /// compressed overlay of them); a missing tensor or a wrong shape throws naming it.
@@ -27,7 +28,7 @@ public struct DecoderNetwork: Sendable {
       return (embedding, try (0..<config.layerCount).map { try source.block($0) },
               try source.finalNorm(), try source.head(embedding: embedding))
     }
-    self.init(config: config, embedding: built.0, blocks: built.1, finalNorm: built.2, head: built.3)
+    self.init(config: config, embedding: built.0, blocks: built.1, finalNorm: built.2, head: built.3, referenceHead: built.3)
   }
 
   /// The network of a model's weights (its config validated against them when it was loaded),
@@ -36,8 +37,10 @@ public struct DecoderNetwork: Sendable {
     try self.init(config: config) { name in weights.entry(named: name) == nil ? nil : try weights.tensor(named: name) }
   }
 
-  private init(config: DecoderConfig, embedding: Tensor, blocks: [DecoderBlock], finalNorm: RMSNorm, head: any Layer) {
+  private init(config: DecoderConfig, embedding: Tensor, blocks: [DecoderBlock], finalNorm: RMSNorm, head: any Layer,
+               referenceHead: any Layer) {
     (self.config, self.embedding, self.blocks, self.finalNorm, self.head) = (config, embedding, blocks, finalNorm, head)
+    self.referenceHead = referenceHead
   }
 
   /// The index of the last layer: the final norm.
@@ -48,7 +51,7 @@ public struct DecoderNetwork: Sendable {
   /// as `FactoredLinear`; the embedding table uses the dense product.
   public func replacingTensors(_ replacements: [String: TensorReplacement], original: (String) throws -> Tensor?) throws -> DecoderNetwork {
     let changed = Set(replacements.keys.compactMap(layerIndex(ofTensor:)))
-    var copy = try withoutActuallyEscaping(original) { original in
+    return try withoutActuallyEscaping(original) { original in
       let source = DecoderTensors(config: config, replacements: replacements, original: original)
       let embedding = changed.contains(0) ? try source(config.names.embedding) : embedding
       let headChanged = changed.contains(finalLayer) || (config.tiedHead && changed.contains(0))
@@ -56,10 +59,8 @@ public struct DecoderNetwork: Sendable {
         config: config, embedding: embedding,
         blocks: try blocks.indices.map { changed.contains($0 + 1) ? try source.block($0) : blocks[$0] },
         finalNorm: changed.contains(finalLayer) ? try source.finalNorm() : finalNorm,
-        head: headChanged ? try source.head(embedding: embedding) : head)
+        head: headChanged ? try source.head(embedding: embedding) : head, referenceHead: referenceHead)
     }
-    copy.topK = topK
-    return copy
   }
 
   /// The layer index of the part that reads tensor `name` (0 the embedding, k block k − 1,

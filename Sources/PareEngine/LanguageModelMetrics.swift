@@ -6,11 +6,8 @@ import PareCore
 /// the KL divergence from the reference distribution, the change in the probability of the right
 /// token (Δp) and whether the most likely token is the same.
 ///
-/// Both passes are `TokenScoreLayout` rows, the compared one given the reference's top-k ids. KL(P‖Q)
-/// is computed over the reference's k most likely tokens plus one bucket holding the rest of the
-/// vocabulary (the tail): by the log-sum inequality this never exceeds the true KL, and falls short
-/// of it by at most P(tail) × KL(P‖Q restricted to the tail), so it is exact when the reference puts
-/// no mass outside its top k. `tailMass` reports the mean P(tail), the mass the estimate coarsens.
+/// Both passes are `TokenScoreLayout` rows, the compared one given the reference's states, so each
+/// of its rows holds the exact KL(P‖Q) over the whole vocabulary.
 public struct LanguageModelMetrics: Sendable, Equatable {
   /// exp(mean negative log-likelihood of the next token) over the scored positions.
   public let perplexity: Double
@@ -22,8 +19,6 @@ public struct LanguageModelMetrics: Sendable, Equatable {
   public let meanDeltaP: Double, rmsDeltaP: Double
   /// Fraction of scored positions whose most likely token is the reference's.
   public let sameTop: Double
-  /// Mean reference probability outside its top k (what the KL estimate groups into one bucket).
-  public let tailMass: Double
   /// Number of scored positions.
   public let count: Int
 
@@ -48,12 +43,13 @@ public struct LanguageModelMetrics: Sendable, Equatable {
   }
 
   /// Compares `scores` with `reference` (rows of `layout`, [positions, width], windows of
-  /// `scoring.windowLength` positions back to back); `scores`' ids must be the reference's.
+  /// `scoring.windowLength` positions back to back); `scores` must come from a pass given the
+  /// reference's states (its divergence column).
   public init(scores: Tensor, reference: Tensor, layout: TokenScoreLayout, scoring: Scoring) {
     let width = layout.width
     let positions = scores.count / max(1, width)
     let windows = scoring.windowLength == 0 ? 0 : positions / scoring.windowLength
-    var nll = 0.0, sumKL = 0.0, sumDelta = 0.0, sumDeltaSquared = 0.0, tail = 0.0
+    var nll = 0.0, sumKL = 0.0, sumDelta = 0.0, sumDeltaSquared = 0.0
     var same = 0
     var kls: [Double] = []
     kls.reserveCapacity(windows * scoring.perWindow)
@@ -71,9 +67,8 @@ public struct LanguageModelMetrics: Sendable, Equatable {
             sumDelta += target.0 - target.1
             sumDeltaSquared += (target.0 - target.1) * (target.0 - target.1)
             if qRow[TokenScoreLayout.argmax] == pRow[TokenScoreLayout.argmax] { same += 1 }
-            let (kl, pTail) = Self.divergence(p: pRow, q: qRow, layout: layout)
+            let kl = Double(qRow[TokenScoreLayout.divergence])
             sumKL += kl
-            tail += pTail
             kls.append(kl)
           }
         }
@@ -89,26 +84,6 @@ public struct LanguageModelMetrics: Sendable, Equatable {
     meanDeltaP = sumDelta / n
     rmsDeltaP = (sumDeltaSquared / n).squareRoot()
     sameTop = count == 0 ? 0 : Double(same) / n
-    tailMass = tail / n
-  }
-
-  /// KL(P‖Q) over the top-k ids and the tail bucket, and P's tail mass. Terms where P is 0
-  /// contribute 0; a Q of 0 where P is not is clamped to the smallest normal Double (a finite,
-  /// very large divergence rather than infinity).
-  static func divergence(p: UnsafeBufferPointer<Float>, q: UnsafeBufferPointer<Float>, layout: TokenScoreLayout)
-    -> (kl: Double, pTail: Double) {
-    let pLSE = Double(p[TokenScoreLayout.logSumExp]), qLSE = Double(q[TokenScoreLayout.logSumExp])
-    var kl = 0.0, pTop = 0.0, qTop = 0.0
-    for c in layout.logits {
-      let logP = Double(p[c]) - pLSE, logQ = Double(q[c]) - qLSE
-      let pi = exp(logP)
-      pTop += pi
-      qTop += exp(logQ)
-      kl += pi * (logP - logQ)
-    }
-    let pTail = max(0, 1 - pTop), qTail = max(Double.leastNormalMagnitude, 1 - qTop)
-    if pTail > 0 { kl += pTail * (log(pTail) - log(qTail)) }
-    return (max(0, kl), pTail)
   }
 
   /// The `q` quantile of sorted values, interpolating linearly between ranks (numpy's default).

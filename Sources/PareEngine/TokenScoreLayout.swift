@@ -1,22 +1,24 @@
 /// What a decoder language model's pass writes for each position of a window: the numbers that
-/// perplexity, KL divergence against the uncompressed model, Δp and top-token agreement need,
+/// perplexity, the KL divergence from the uncompressed model, Δp and top-token agreement need,
 /// without the full logits (a 262,144-token vocabulary would need 1 MB per position).
 ///
 /// One row of `width` floats per position:
 /// - `logSumExp`: log Σ exp(logit) over the whole vocabulary;
 /// - `targetLogit`: the logit of the next token in the window (NaN at the window's last position);
 /// - `argmax`: the id of the most likely token (ids are exact in Float32 below 2^24);
-/// - `ids`: the ids of the `topK` reference tokens: in a pass without a reference, this pass's own
-///   `topK` most likely tokens, most likely first; in a pass given a reference, the reference's
-///   ids for this position, copied;
-/// - `logits`: this pass's logits of those ids.
-/// KL(P‖Q) of a reference P against a pass Q is then computed over the top-k ids plus one bucket
-/// for the rest of the vocabulary (the tail), whose masses follow from `logSumExp`.
+/// - `divergence`: KL(reference ‖ this pass) in nats over the whole vocabulary, where a pass is
+///   given a reference (the uncompressed model's final states, `DecoderInput.reference`); 0 in a
+///   pass without one;
+/// - `states`: this position's final-normed hidden state, what the head reads: the reference a
+///   later pass is given is these columns of the uncompressed model's pass.
+/// The reference's distribution is recomputed from its states by the uncompressed head in the same
+/// vocabulary blocks as the pass's own logits, so the KL is exact and nothing of vocabulary size
+/// is stored per position.
 public struct TokenScoreLayout: Sendable, Equatable {
-  /// How many reference tokens each position keeps.
-  public let topK: Int
+  /// Width of the hidden states.
+  public let hiddenSize: Int
 
-  public init(topK: Int) { self.topK = topK }
+  public init(hiddenSize: Int) { self.hiddenSize = hiddenSize }
 
   /// Column of log Σ exp(logit).
   public static let logSumExp = 0
@@ -24,10 +26,10 @@ public struct TokenScoreLayout: Sendable, Equatable {
   public static let targetLogit = 1
   /// Column of the most likely token's id.
   public static let argmax = 2
+  /// Column of KL(reference ‖ this pass).
+  public static let divergence = 3
   /// Floats per position.
-  public var width: Int { 3 + 2 * topK }
-  /// Columns of the reference ids.
-  public var ids: Range<Int> { 3..<(3 + topK) }
-  /// Columns of this pass's logits of the reference ids.
-  public var logits: Range<Int> { (3 + topK)..<(3 + 2 * topK) }
+  public var width: Int { 4 + hiddenSize }
+  /// Columns of the final-normed hidden state.
+  public var states: Range<Int> { 4..<(4 + hiddenSize) }
 }

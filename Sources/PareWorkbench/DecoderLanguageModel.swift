@@ -22,9 +22,6 @@ public struct DecoderLanguageModel: ModelFamily {
     changeDecimals: 4)
   public static let forwardOutput = "logits"
 
-  /// Reference tokens each position keeps for the KL (see LanguageModelMetrics).
-  static let topK = 32
-
   public let config: DecoderConfig
   private let weights: WeightStore
   private let tokenizer: any TextTokenizer
@@ -47,9 +44,7 @@ public struct DecoderLanguageModel: ModelFamily {
 
   /// The uncompressed network.
   public func network() throws -> DecoderNetwork {
-    var network = try DecoderNetwork(config: config, weights: weights)
-    network.topK = Self.topK
-    return network
+    try DecoderNetwork(config: config, weights: weights)
   }
 
   /// `data`'s text as windows of tokens: llama.cpp's cut (`TextWindows`), `data.itemLength`
@@ -71,23 +66,21 @@ public struct DecoderLanguageModel: ModelFamily {
     return try NetworkEvaluator(
       network: network, input: DecoderInput(windows: windows), metric: Self.metric, weights: weights,
       compression: compression, cachesActivations: cachesActivations,
-      referencing: { baseline in DecoderInput(windows: windows, reference: Self.referenceIDs(baseline, layout: layout)) }
+      referencing: { baseline in DecoderInput(windows: windows, reference: Self.referenceStates(baseline, layout: layout)) }
     ) { scores, baseline in
       Self.measurement(LanguageModelMetrics(scores: scores, reference: baseline, layout: layout, scoring: scoring),
                        windows: windows.count)
     }
   }
 
-  /// The top-k ids of every position of a pass without a reference, which later passes are
-  /// scored on.
-  static func referenceIDs(_ rows: Tensor, layout: TokenScoreLayout) -> [Int32] {
+  /// The final-normed states of every position of the uncompressed model's pass, from which
+  /// later passes recompute its distributions for their KL divergence.
+  static func referenceStates(_ rows: Tensor, layout: TokenScoreLayout) -> [Float] {
     let positions = rows.count / layout.width
-    var ids: [Int32] = []
-    ids.reserveCapacity(positions * layout.topK)
-    for p in 0..<positions {
-      for c in layout.ids { ids.append(Int32(rows.scalars[p * layout.width + c])) }
-    }
-    return ids
+    var states: [Float] = []
+    states.reserveCapacity(positions * layout.hiddenSize)
+    for p in 0..<positions { states += rows.scalars[(p * layout.width + layout.states.lowerBound)..<(p * layout.width + layout.states.upperBound)] }
+    return states
   }
 
   /// What a language-model measurement over `windows` windows reports: mean KL as the value,
@@ -101,7 +94,6 @@ public struct DecoderLanguageModel: ModelFamily {
       SecondaryValue(key: "max_kl", label: nil, value: m.maxKL, style: .significant, isComparison: true),
       SecondaryValue(key: "mean_delta_p", label: nil, value: m.meanDeltaP, style: .significant, isComparison: true),
       SecondaryValue(key: "rms_delta_p", label: nil, value: m.rmsDeltaP, style: .significant, isComparison: true),
-      SecondaryValue(key: "tail_mass", label: nil, value: m.tailMass, style: .significant, isComparison: true),
     ])
   }
 
@@ -124,9 +116,8 @@ public struct DecoderLanguageModel: ModelFamily {
     if let original = baseline.secondary("perplexity") {
       lines[0] += String(format: ", baseline %.4f (%+.2f%%)", original, (perplexity / original - 1) * 100)
     }
-    lines.append(String(format: "KL          mean %.6f  p99 %.6f  max %.6f nats (top %d + tail; mean tail mass %.4f)",
-                        metric.value, metric.secondary("p99_kl") ?? .nan, metric.secondary("max_kl") ?? .nan, Self.topK,
-                        metric.secondary("tail_mass") ?? .nan))
+    lines.append(String(format: "KL          mean %.6f  p99 %.6f  max %.6f nats from the original's next-token distributions",
+                        metric.value, metric.secondary("p99_kl") ?? .nan, metric.secondary("max_kl") ?? .nan))
     lines.append(String(format: "delta p     mean %+.4f%%  rms %.4f%%", (metric.secondary("mean_delta_p") ?? .nan) * 100,
                         (metric.secondary("rms_delta_p") ?? .nan) * 100))
     lines.append(String(format: "same top    %.2f%% of scored tokens", (metric.secondary("same_top") ?? .nan) * 100))
