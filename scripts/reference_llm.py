@@ -8,6 +8,8 @@ transformers (PyTorch CPU, float32) loads the GGUF's weights dequantized, as Par
 - perplexity over --chunks windows of --ctx tokens, scored on the second half of each window as
   llama.cpp's perplexity tool does, and the time of that forward (2 threads, in process, weights loaded).
 With --llama-cpp, llama.cpp itself (llama-cpp-python) computes the same perplexity on the same tokens.
+With --pare BINARY, `pare eval MODEL --text F --ctx N --chunks K` runs as a whole process in the same
+run (load, tokenize, forward), and its perplexity and time are reported beside the others.
 
 Tokens: the whole text tokenized by llama.cpp's own tokenizer (vocab_only) when llama-cpp-python is
 installed, else by transformers' tokenizer converted from the GGUF; BOS first when the GGUF says
@@ -55,6 +57,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--fixture", help="write the first-64-positions fixture here")
     parser.add_argument("--llama-cpp", action="store_true")
+    parser.add_argument("--pare", help="also time this pare binary's `eval` as a whole process")
     parser.add_argument("--json", help="write the figures here")
     args = parser.parse_args()
 
@@ -109,6 +112,16 @@ def main():
             nll += nll_second_half(log_probs, window)
         figures["llama_cpp_seconds"] = time.perf_counter() - start
         figures["llama_cpp_perplexity"] = float(np.exp(np.mean(nll)))
+
+    if args.pare:
+        import re
+        import subprocess
+        start = time.perf_counter()
+        out = subprocess.run([args.pare, "eval", args.model, "--text", args.text, "--ctx", str(args.ctx),
+                              "--chunks", str(args.chunks)], check=True, capture_output=True, text=True).stdout
+        figures["pare_seconds"] = time.perf_counter() - start
+        figures["pare_perplexity"] = float(re.search(r"perplexity\s+([0-9.]+)", out).group(1))
+        figures["pare_over_transformers"] = figures["pare_seconds"] / figures["transformers_seconds"]
 
     print(json.dumps(figures, indent=1))
     if args.json:
