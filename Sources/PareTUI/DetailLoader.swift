@@ -49,7 +49,7 @@ final class DetailLoader: Sendable {
     // Counted here, in the background, so that `b` on the selected tensor finds plan validation's
     // count ready instead of scanning it on the UI thread.
     _ = NonFiniteCensus.shared.count(of: name, in: weights)
-    let spectrum = tensor.rank >= 2 && tensor.count > 0 ? try? LinearAlgebra.singularValues(of: tensor) : nil
+    let spectrum = tensor.rank >= 2 && tensor.count > 0 ? try? LinearAlgebra.spectrum(of: tensor) : nil
     return TensorDetail(original: tensor, singularValues: spectrum)
   }
 }

@@ -51,10 +51,14 @@ struct Apply: ParsableCommand {
       "size      \(Formatting.bytes(applied.compressedBytes)) of \(Formatting.bytes(applied.originalBytes)), "
         + String(format: "%.2fx smaller", applied.ratio),
     ]
-    if let summary = evaluation?.summary, let dataPath = evaluation?.dataPath {
-      let label = summary.name + String(repeating: " ", count: max(1, 10 - summary.name.count))
-      lines.append(label + String(format: "%.4f, baseline %.4f (%+.2f points) on %@", summary.value, summary.baseline, (summary.value - summary.baseline) * 100,
-                          Formatting.displayPath(dataPath)))
+    if let evaluation {
+      // The change as the metric shows it: points of accuracy, a KL divergence's own units.
+      let (planned, kind) = (evaluation.planned, evaluation.planned.kind)
+      let label = planned.name + String(repeating: " ", count: max(1, 10 - planned.name.count))
+      let change = String(format: "%+.\(kind.changeDecimals)f", kind.shownChange(planned.value, from: evaluation.baseline.value))
+        + kind.changeSuffix
+      lines.append(label + String(format: "%.4f, baseline %.4f (", planned.value, evaluation.baseline.value) + change
+        + ") on " + Formatting.displayPath(evaluation.dataPath))
     }
     print(lines.joined(separator: "\n"))
   }
