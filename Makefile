@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev libncursesw5-dev tmux pkg-config
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/pare
 
-.PHONY: deps build run test check-inputs bench fuzz minilm smollm2 gemma3 llm-text llms clean
+.PHONY: deps build run test check-inputs bench bench-llm fuzz minilm smollm2 gemma3 llm-text llms clean
 
 ## deps: install the Debian packages Pare builds against (only the missing ones).
 deps:
@@ -54,6 +54,17 @@ bench: build minilm
 	python3 scripts/bench_numpy.py --pare $(RELEASE)
 	cd Benchmarks && $(SWIFT) build -c release --product CompressionTiming
 	python3 scripts/bench_compression.py --timing Benchmarks/.build/release/CompressionTiming
+
+## bench-llm: `pare eval` of 16 windows of 512 tokens of wiki.utf8 as a whole process against
+## transformers on PyTorch CPU (2 threads, in process, the GGUF's dequantized weights, the same
+## tokens) and llama.cpp (llama-cpp-python), for both GGUFs of `make llms`; installs the Python
+## packages it needs (torch, transformers, accelerate, gguf, llama-cpp-python: the last builds
+## llama.cpp from source, about 8 minutes on 2 cores).
+bench-llm: build llms
+	python3 -m pip install --quiet torch transformers accelerate gguf llama-cpp-python
+	for m in $(SMOLLM2_GGUF) $(GEMMA3_GGUF); do \
+	  python3 scripts/reference_llm.py $$m --text $(LLM_TEXT) --ctx 512 --chunks 16 --llama-cpp --pare $(RELEASE) || exit 1; \
+	done
 
 ## fuzz: run each fuzzer (safetensors reader, tokenizer, plans and config.json) for FUZZ_SECONDS
 ## (default 60).

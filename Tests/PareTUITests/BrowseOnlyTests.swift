@@ -13,7 +13,7 @@ struct BrowseOnlyTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pare-browse-\(UUID().uuidString)")
     try FileManager.default.copyItem(at: root.appendingPathComponent("assets/models/lenet-300-100"), to: directory)
     defer { try? FileManager.default.removeItem(at: directory) }
-    try Data(#"{"model_type": "llama", "hidden_size": 576}"#.utf8).write(to: directory.appendingPathComponent("config.json"))
+    try Data(#"{"model_type": "phi3", "hidden_size": 576}"#.utf8).write(to: directory.appendingPathComponent("config.json"))
 
     let opened = try OpenedModel(path: directory.path)
     let reason = try #require(opened.browseOnlyReason)

@@ -30,12 +30,12 @@ struct ModelFamiliesTests {
   }
 
   @Test func anUnknownModelTypeIsBrowseOnlyWithOneReason() throws {
-    let path = try model(ofType: "llama")
+    let path = try model(ofType: "phi3")
     defer { try? FileManager.default.removeItem(atPath: path) }
     let opened = try OpenedModel(path: path)
     #expect(opened.family == nil)
     let reason = try #require(opened.browseOnlyReason)
-    #expect(reason == #"model_type "llama" cannot be run yet (Pare runs "sequential", "bert"): browse only"#)
+    #expect(reason == #"model_type "phi3" cannot be run yet (Pare runs "sequential", "bert", "llama", "mistral", "qwen2", "qwen3", "gemma3_text"): browse only"#)
     #expect(!reason.contains("--data") && !reason.contains("--text"))
   }
 
