@@ -3,7 +3,7 @@
 
 Draws random logits for a reference model P and a perturbed model Q over a small vocabulary, writes
 the TokenScoreLayout rows each pass would write (log-sum-exp, next token's logit, argmax, KL from P
-(0 for P's own pass), then `hidden` state columns, zeros here), and the metrics computed here from
+(0 for P's own pass), offset (NaN: no directions), then the state and direction columns, zeros here), and the metrics computed here from
 the full distributions with numpy: perplexity of Q on the second half of each window, mean/p99/max
 KL(P||Q), Δp and same-top. Output: Tests/PareEngineTests/Fixtures/lm-metrics.json.
 """
@@ -30,8 +30,9 @@ kl_all = (np.exp(lp) * (lp - lq)).sum(axis=1)
 
 def rows(logits, kl):
     lse = np.log(np.exp(logits.astype(np.float64)).sum(axis=1))
-    out = np.zeros((positions, 4 + hidden), dtype=np.float32)
+    out = np.zeros((positions, 5 + 2 * hidden), dtype=np.float32)
     out[:, 0] = lse
+    out[:, 4] = np.nan  # no directions measured
     for t in range(positions):
         last = (t % window) == window - 1
         out[t, 1] = np.nan if last else logits[t, tokens[t + 1]]

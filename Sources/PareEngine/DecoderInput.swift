@@ -7,8 +7,19 @@ public struct DecoderInput: Sendable {
   /// position, the positions of all windows in order), whose distributions the uncompressed head
   /// gives; nil: no divergence is measured.
   public var reference: [Float]?
+  /// The reference's `directions` columns followed by its `logSumExp` (`hiddenSize` + 1 per
+  /// position), when its pass measured directions: a pass whose head is still the uncompressed
+  /// one then computes its KL with one head product instead of two.
+  public var referenceDirections: [Float]?
+  /// Whether a pass without a reference writes `directions` and `offset` (a second head product,
+  /// worth it when later passes are compared with this one).
+  public var measuresDirections: Bool
 
-  public init(windows: [[Int32]], reference: [Float]? = nil) { (self.windows, self.reference) = (windows, reference) }
+  public init(windows: [[Int32]], reference: [Float]? = nil, referenceDirections: [Float]? = nil,
+              measuresDirections: Bool = false) {
+    (self.windows, self.reference, self.referenceDirections) = (windows, reference, referenceDirections)
+    self.measuresDirections = measuresDirections
+  }
 
   /// Tokens per window.
   public var windowLength: Int { windows.first?.count ?? 0 }
@@ -28,9 +39,15 @@ public struct DecoderBatch: Sendable, Equatable {
   public let tokens: [Int32]
   /// The reference states of the batch's positions (`hiddenSize` each), or nil.
   public let reference: ArraySlice<Float>?
+  /// The reference's directions and log Σ exp of the batch's positions (`hiddenSize` + 1 each), or nil.
+  public let referenceDirections: ArraySlice<Float>?
+  /// Whether the pass writes directions (see `DecoderInput.measuresDirections`).
+  public let measuresDirections: Bool
 
-  public init(windows: Range<Int>, length: Int, tokens: [Int32], reference: ArraySlice<Float>?) {
+  public init(windows: Range<Int>, length: Int, tokens: [Int32], reference: ArraySlice<Float>?,
+              referenceDirections: ArraySlice<Float>? = nil, measuresDirections: Bool = false) {
     (self.windows, self.length, self.tokens, self.reference) = (windows, length, tokens, reference)
+    (self.referenceDirections, self.measuresDirections) = (referenceDirections, measuresDirections)
   }
 
   /// The batch's rows of the output: its first position over all windows.

@@ -30,6 +30,10 @@ extension DecoderNetwork: RestartableNetwork {
       throw DecoderInputError.referenceCount(count: reference.count, expected: input.positions * config.hiddenSize,
                                              hiddenSize: config.hiddenSize)
     }
+    if let directions = input.referenceDirections, directions.count != input.positions * (config.hiddenSize + 1) {
+      throw DecoderInputError.referenceCount(count: directions.count, expected: input.positions * (config.hiddenSize + 1),
+                                             hiddenSize: config.hiddenSize + 1)
+    }
   }
 
   /// The windows alone: hidden states do not depend on the reference.
@@ -41,7 +45,10 @@ extension DecoderNetwork: RestartableNetwork {
       let windows = first..<min(first + perBatch, input.windows.count)
       return DecoderBatch(
         windows: windows, length: length, tokens: windows.flatMap { input.windows[$0] },
-        reference: input.reference?[(windows.lowerBound * length * k)..<(windows.upperBound * length * k)])
+        reference: input.reference?[(windows.lowerBound * length * k)..<(windows.upperBound * length * k)],
+        referenceDirections: input.referenceDirections?[
+          (windows.lowerBound * length * (k + 1))..<(windows.upperBound * length * (k + 1))],
+        measuresDirections: input.measuresDirections)
     }
   }
 
@@ -59,6 +66,7 @@ extension DecoderNetwork: RestartableNetwork {
   /// positions at a time.
   public func write(_ x: Tensor, batch: DecoderBatch, into output: UnsafeMutableBufferPointer<Float>) {
     scoreRows(x, tokens: batch.tokens, windowLength: batch.length, reference: batch.reference,
+              referenceDirections: batch.referenceDirections, measuresDirections: batch.measuresDirections,
               into: output, at: batch.firstPosition)
   }
 }

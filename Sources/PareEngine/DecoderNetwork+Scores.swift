@@ -50,8 +50,14 @@ extension DecoderNetwork {
   /// the uncompressed head over the reference's states beside it; per position, log Σ exp of
   /// both and the KL's cross term Σ p·(log p − log q) are accumulated online (running maximum,
   /// rescaled sums), the target's logit taken from the block that holds it.
+  ///
+  /// With `referenceDirections` (the reference's Wᵀp and Σ p·log p) and the uncompressed head,
+  /// the KL takes one head product: Σ p·log p − x·(Wᵀp) + log Σ exp(Wx). With
+  /// `measuresDirections` (and no reference), the pass writes its own directions: the head's rows
+  /// weighted by exp(logit − running maximum), accumulated by one more product per block.
   func scoreRows(
     _ x: Tensor, tokens: [Int32], windowLength: Int, reference: ArraySlice<Float>?,
+    referenceDirections: ArraySlice<Float>? = nil, measuresDirections: Bool = false,
     into output: UnsafeMutableBufferPointer<Float>, at firstRow: Int, block: Int? = nil
   ) {
     let layout = layout, width = layout.width, vocab = config.vocabSize, hidden = config.hiddenSize
@@ -64,8 +70,10 @@ extension DecoderNetwork {
           weight.shape[1] == input.shape[1] else {
       return scoreRowsUnblocked(x, tokens: tokens, windowLength: windowLength, reference: referenceStates, into: output, at: firstRow)
     }
-    let referenceMatrix = referenceStates.flatMap { Self.matrix(of: referenceHead, applyingTo: $0) }
-    if referenceStates != nil, referenceMatrix?.weight.shape != [vocab, referenceMatrix?.input.shape[1] ?? -1] {
+    // One product when the reference's directions apply (the head is the uncompressed one).
+    let directionsApply = referenceDirections != nil && headIsReference && head is Linear
+    let referenceMatrix = directionsApply ? nil : referenceStates.flatMap { Self.matrix(of: referenceHead, applyingTo: $0) }
+    if referenceStates != nil, !directionsApply, referenceMatrix?.weight.shape != [vocab, referenceMatrix?.input.shape[1] ?? -1] {
       return scoreRowsUnblocked(x, tokens: tokens, windowLength: windowLength, reference: referenceStates, into: output, at: firstRow)
     }
     let inner = weight.shape[1], columns = min(block, vocab)
@@ -73,6 +81,9 @@ extension DecoderNetwork {
     var best = [Int](repeating: 0, count: rows), bestValue = [Float](repeating: -.infinity, count: rows)
     var logits = [Float](repeating: 0, count: rows * columns)
     var referenceLogits = [Float](repeating: 0, count: referenceMatrix == nil ? 0 : rows * columns)
+    // Directions of this pass: Σ exp(logit − peak)·W_row and Σ exp(logit − peak)·logit per row.
+    let writesDirections = measuresDirections && reference == nil && head is Linear
+    var directions = DirectionSums(rows: writesDirections ? rows : 0, width: inner, columns: columns)
     input.scalars.withUnsafeBufferPointer { a in
       weight.scalars.withUnsafeBufferPointer { w in
         logits.withUnsafeMutableBufferPointer { l in
@@ -90,9 +101,11 @@ extension DecoderNetwork {
                   }
                 }
               }
+              let peaksBefore = writesDirections ? own.peaks : []
               for r in 0..<rows {
                 let row = UnsafePointer(l + r * n), out = output + (firstRow + r) * width
                 let blockPeak = own.add(row, count: n, row: r)
+                if writesDirections { directions.add(row, count: n, row: r, peakBefore: peaksBefore[r], peak: own.peaks[r]) }
                 if blockPeak > bestValue[r], let at = (0..<n).first(where: { row[$0] == blockPeak }) {
                   (bestValue[r], best[r]) = (blockPeak, v0 + at)
                 }
@@ -103,6 +116,7 @@ extension DecoderNetwork {
                   if (0..<n).contains(target) { out[TokenScoreLayout.targetLogit] = row[target] }
                 }
               }
+              if writesDirections { directions.accumulate(rows: rows, count: n, weights: w + v0 * inner) }
             }
           }
         }
@@ -114,8 +128,29 @@ extension DecoderNetwork {
       out[TokenScoreLayout.logSumExp] = ownLogSumExp
       if (r % windowLength) + 1 == windowLength { out[TokenScoreLayout.targetLogit] = .nan }
       out[TokenScoreLayout.argmax] = Float(best[r])
-      out[TokenScoreLayout.divergence] = referenceMatrix == nil ? 0 : theirs.divergence(r, ownLogSumExp: ownLogSumExp)
+      if directionsApply, let referenceDirections, let reference {
+        // KL(P‖Q) = Σ p·(a − b) − lse(a) + lse(b) with a = W·h, b = W·x and Σ p·a − Σ p·b =
+        // (h − x)·(Wᵀp): the dot product of the small difference of the states, in Double, keeps
+        // a small divergence's digits (Σ p·log p − x·Wᵀp cancels terms of 20 to leave 1e-4). A
+        // state equal to the reference's is exactly 0.
+        let at = referenceDirections.startIndex + r * (hidden + 1), state = reference.startIndex + r * hidden
+        var dot = 0.0, identical = true
+        for j in 0..<hidden {
+          let difference = Double(reference[state + j]) - Double(x.scalars[r * hidden + j])
+          if difference != 0 { identical = false }
+          dot += difference * Double(referenceDirections[at + j])
+        }
+        let referenceLogSumExp = Double(referenceDirections[at + hidden])
+        out[TokenScoreLayout.divergence] = identical ? 0 : Float(max(0, dot - referenceLogSumExp + Double(ownLogSumExp)))
+      } else {
+        out[TokenScoreLayout.divergence] = referenceMatrix == nil ? 0 : theirs.divergence(r, ownLogSumExp: ownLogSumExp)
+      }
       Self.writeState(x, row: r, into: out, layout: layout)
+      if writesDirections {
+        directions.write(row: r, sum: own.sums[r], logSumExp: ownLogSumExp, into: out, layout: layout)
+      } else {
+        out[TokenScoreLayout.offset] = .nan
+      }
     }
   }
 
@@ -193,6 +228,7 @@ extension DecoderNetwork {
             }
           } ?? 0
           Self.writeState(x, row: position, into: out, layout: layout)
+          out[TokenScoreLayout.offset] = .nan
         }
       }
     }
@@ -224,7 +260,8 @@ extension DecoderNetwork {
 /// when it rises), and for a reference distribution P against another Q the KL cross term
 /// Σ exp(p − max)·(p − q) rescaled alongside: KL(P‖Q) = cross / sum − logΣexp(P) + logΣexp(Q).
 struct OnlineLogSumExp {
-  private var peaks: [Float], sums: [Float], cross: [Float]
+  private(set) var peaks: [Float], sums: [Float]
+  private var cross: [Float]
 
   init(rows: Int) {
     (peaks, sums, cross) = ([Float](repeating: -.infinity, count: rows), [Float](repeating: 0, count: rows),
@@ -257,5 +294,58 @@ struct OnlineLogSumExp {
   func divergence(_ r: Int, ownLogSumExp: Float) -> Float {
     guard sums[r] > 0 else { return 0 }
     return max(0, cross[r] / sums[r] - logSumExp(r) + ownLogSumExp)
+  }
+}
+
+/// A pass's directions, accumulated a vocabulary block at a time beside `OnlineLogSumExp`: per row
+/// Σ exp(logit − peak)·W_row (one product of the block's weights by the block's exp) and
+/// Σ exp(logit − peak)·logit, both rescaled when the row's peak rises; divided by the sum of exp
+/// at the end, they are Wᵀp and Σ p·logit.
+struct DirectionSums {
+  private let width: Int
+  private var sums: [Float], weighted: [Double]
+  private var exps: [Float]
+
+  init(rows: Int, width: Int, columns: Int) {
+    self.width = width
+    (sums, weighted, exps) = ([Float](repeating: 0, count: rows * width), [Double](repeating: 0, count: rows),
+                              [Float](repeating: 0, count: rows * columns))
+  }
+
+  /// Rescales row `r` from `peakBefore` to `peak` and keeps exp(logit − peak) of the block's
+  /// `count` logits for `accumulate`.
+  mutating func add(_ logits: UnsafePointer<Float>, count: Int, row r: Int, peakBefore: Float, peak: Float) {
+    if peakBefore.isFinite, peak > peakBefore {
+      let scale = expf(peakBefore - peak)
+      for j in 0..<width { sums[r * width + j] *= scale }
+      weighted[r] *= Double(scale)
+    }
+    var total = 0.0
+    exps.withUnsafeMutableBufferPointer { e in
+      for i in 0..<count {
+        let value = peak.isFinite ? expf(logits[i] - peak) : 0
+        e[r * count + i] = value
+        total += Double(value) * Double(logits[i])
+      }
+    }
+    weighted[r] += total
+  }
+
+  /// Adds every row's exp of the block times the block's head rows (`weights` [count, width]).
+  mutating func accumulate(rows: Int, count: Int, weights: UnsafePointer<Float>) {
+    exps.withUnsafeBufferPointer { e in
+      sums.withUnsafeMutableBufferPointer { v in
+        guard let e = e.baseAddress, let v = v.baseAddress else { return }
+        LinearAlgebra.gemm(m: rows, n: width, k: count, a: e, b: weights, c: v, beta: 1)
+      }
+    }
+  }
+
+  /// Writes row `r`'s directions and offset (Σ p·logit − log Σ exp = Σ p·log p), `sum` being
+  /// its Σ exp(logit − peak).
+  func write(row r: Int, sum: Float, logSumExp: Float, into out: UnsafeMutablePointer<Float>, layout: TokenScoreLayout) {
+    guard sum > 0 else { return }
+    for j in 0..<width { out[layout.directions.lowerBound + j] = sums[r * width + j] / sum }
+    out[TokenScoreLayout.offset] = Float(weighted[r] / Double(sum) - Double(logSumExp))
   }
 }

@@ -18,6 +18,9 @@ public struct DecoderNetwork: Sendable {
   /// The uncompressed network's head, which gives the reference's distributions from its states
   /// (`DecoderInput.reference`), whatever a plan does to `head`.
   public let referenceHead: any Layer
+  /// Whether `head` is still `referenceHead` (no plan changed it): the reference's directions
+  /// then give the KL with one head product.
+  public let headIsReference: Bool
 
   /// Builds every part, reading its tensors through `tensor` (the model's weights, or a
   /// compressed overlay of them); a missing tensor or a wrong shape throws naming it.
@@ -28,7 +31,8 @@ public struct DecoderNetwork: Sendable {
       return (embedding, try (0..<config.layerCount).map { try source.block($0) },
               try source.finalNorm(), try source.head(embedding: embedding))
     }
-    self.init(config: config, embedding: built.0, blocks: built.1, finalNorm: built.2, head: built.3, referenceHead: built.3)
+    self.init(config: config, embedding: built.0, blocks: built.1, finalNorm: built.2, head: built.3, referenceHead: built.3,
+              headIsReference: true)
   }
 
   /// The network of a model's weights (its config validated against them when it was loaded),
@@ -38,9 +42,9 @@ public struct DecoderNetwork: Sendable {
   }
 
   private init(config: DecoderConfig, embedding: Tensor, blocks: [DecoderBlock], finalNorm: RMSNorm, head: any Layer,
-               referenceHead: any Layer) {
+               referenceHead: any Layer, headIsReference: Bool) {
     (self.config, self.embedding, self.blocks, self.finalNorm, self.head) = (config, embedding, blocks, finalNorm, head)
-    self.referenceHead = referenceHead
+    (self.referenceHead, self.headIsReference) = (referenceHead, headIsReference)
   }
 
   /// The index of the last layer: the final norm.
@@ -59,7 +63,8 @@ public struct DecoderNetwork: Sendable {
         config: config, embedding: embedding,
         blocks: try blocks.indices.map { changed.contains($0 + 1) ? try source.block($0) : blocks[$0] },
         finalNorm: changed.contains(finalLayer) ? try source.finalNorm() : finalNorm,
-        head: headChanged ? try source.head(embedding: embedding) : head, referenceHead: referenceHead)
+        head: headChanged ? try source.head(embedding: embedding) : head, referenceHead: referenceHead,
+        headIsReference: headIsReference && !headChanged)
     }
   }
 

@@ -9,11 +9,15 @@
 /// - `divergence`: KL(reference ‖ this pass) in nats over the whole vocabulary, where a pass is
 ///   given a reference (the uncompressed model's final states, `DecoderInput.reference`); 0 in a
 ///   pass without one;
-/// - `states`: this position's final-normed hidden state, what the head reads: the reference a
-///   later pass is given is these columns of the uncompressed model's pass.
-/// The reference's distribution is recomputed from its states by the uncompressed head in the same
-/// vocabulary blocks as the pass's own logits, so the KL is exact and nothing of vocabulary size
-/// is stored per position.
+/// - `offset`: Σ p·log p, the negative entropy of this pass's distribution P, where the pass was
+///   asked for directions (`DecoderInput.measuresDirections`), else NaN;
+/// - `states`: this position's final-normed hidden state, what the head reads;
+/// - `directions`: Wᵀp, the head's rows averaged under P (with `offset`; else zeros).
+/// A later pass given these columns of the uncompressed model's pass as its reference computes
+/// its KL exactly, with nothing of vocabulary size stored per position: while its head is the
+/// uncompressed one W, KL(P‖Q) = (h − x)·(Wᵀp) − log Σ exp(Wh) + log Σ exp(Wx) for the
+/// reference's state h and its own x, one head product; with another head, P is recomputed from
+/// the states by the uncompressed head in the same vocabulary blocks as the pass's own logits.
 public struct TokenScoreLayout: Sendable, Equatable {
   /// Width of the hidden states.
   public let hiddenSize: Int
@@ -28,8 +32,12 @@ public struct TokenScoreLayout: Sendable, Equatable {
   public static let argmax = 2
   /// Column of KL(reference ‖ this pass).
   public static let divergence = 3
+  /// Column of Σ p·log p (NaN when the pass measured no directions).
+  public static let offset = 4
   /// Floats per position.
-  public var width: Int { 4 + hiddenSize }
+  public var width: Int { 5 + 2 * hiddenSize }
   /// Columns of the final-normed hidden state.
-  public var states: Range<Int> { 4..<(4 + hiddenSize) }
+  public var states: Range<Int> { 5..<(5 + hiddenSize) }
+  /// Columns of Wᵀp.
+  public var directions: Range<Int> { (5 + hiddenSize)..<(5 + 2 * hiddenSize) }
 }

@@ -63,24 +63,45 @@ public struct DecoderLanguageModel: ModelFamily {
     do { try network.check(DecoderInput(windows: windows)) } catch { throw ModelError(file: data.path, "\(error)") }
     let layout = network.layout
     let scoring = LanguageModelMetrics.Scoring.secondHalf(of: windows.first?.count ?? 0)
+    // A one-shot measurement (cachesActivations false) compares nothing with the baseline pass:
+    // it skips the directions' extra head product.
     return try NetworkEvaluator(
-      network: network, input: DecoderInput(windows: windows), metric: Self.metric, weights: weights,
-      compression: compression, cachesActivations: cachesActivations,
-      referencing: { baseline in DecoderInput(windows: windows, reference: Self.referenceStates(baseline, layout: layout)) }
+      network: network, input: DecoderInput(windows: windows, measuresDirections: cachesActivations), metric: Self.metric,
+      weights: weights, compression: compression, cachesActivations: cachesActivations,
+      referencing: { baseline in
+        DecoderInput(windows: windows, reference: Self.referenceColumns(baseline, layout.states, layout: layout),
+                     referenceDirections: Self.referenceDirections(baseline, layout: layout))
+      }
     ) { scores, baseline in
       Self.measurement(LanguageModelMetrics(scores: scores, reference: baseline, layout: layout, scoring: scoring),
                        windows: windows.count)
     }
   }
 
-  /// The final-normed states of every position of the uncompressed model's pass, from which
-  /// later passes recompute its distributions for their KL divergence.
-  static func referenceStates(_ rows: Tensor, layout: TokenScoreLayout) -> [Float] {
+  /// Columns `columns` of every position of the uncompressed model's pass (its final-normed
+  /// states, from which later passes recompute its distributions for their KL divergence).
+  static func referenceColumns(_ rows: Tensor, _ columns: Range<Int>, layout: TokenScoreLayout) -> [Float] {
     let positions = rows.count / layout.width
-    var states: [Float] = []
-    states.reserveCapacity(positions * layout.hiddenSize)
-    for p in 0..<positions { states += rows.scalars[(p * layout.width + layout.states.lowerBound)..<(p * layout.width + layout.states.upperBound)] }
-    return states
+    var values: [Float] = []
+    values.reserveCapacity(positions * columns.count)
+    for p in 0..<positions { values += rows.scalars[(p * layout.width + columns.lowerBound)..<(p * layout.width + columns.upperBound)] }
+    return values
+  }
+
+  /// Every position's directions followed by its log Σ exp, when the pass measured them (the
+  /// offsets are not NaN): later passes with the uncompressed head then need one head product.
+  static func referenceDirections(_ rows: Tensor, layout: TokenScoreLayout) -> [Float]? {
+    let positions = rows.count / layout.width
+    guard positions > 0, (0..<positions).allSatisfy({ !rows.scalars[$0 * layout.width + TokenScoreLayout.offset].isNaN }) else {
+      return nil
+    }
+    var values: [Float] = []
+    values.reserveCapacity(positions * (layout.hiddenSize + 1))
+    for p in 0..<positions {
+      values += rows.scalars[(p * layout.width + layout.directions.lowerBound)..<(p * layout.width + layout.directions.upperBound)]
+      values.append(rows.scalars[p * layout.width + TokenScoreLayout.logSumExp])
+    }
+    return values
   }
 
   /// What a language-model measurement over `windows` windows reports: mean KL as the value,

@@ -45,37 +45,49 @@ struct DecoderPassTests {
     }
   }
 
-  /// Given the uncompressed network's states, a compressed network's rows hold the exact KL of
-  /// the uncompressed distributions from its own (Double loops over the full logits); the
-  /// uncompressed network given its own states measures 0.
-  @Test func aReferenceGivesTheExactDivergence() throws {
+  /// Given the uncompressed network's states (and, from a pass that measured them, its
+  /// directions), a compressed network's rows hold the exact KL of the uncompressed distributions
+  /// from its own (Double loops over the full logits): with one head product while the head is
+  /// the uncompressed one, with two when a plan changed the head. The uncompressed network given
+  /// its own reference measures 0.
+  @Test(arguments: ["model.layers.1.mlp.down_proj.weight", "lm_head.weight"])
+  func aReferenceGivesTheExactDivergence(changed tensor: String) throws {
     let network = try DecoderFixture.network("qwen3"), weights = try DecoderFixture.weights("qwen3")
     let windows = try Self.input("qwen3").windows, layout = network.layout, vocab = network.config.vocabSize
     var cache: DecoderNetwork.Cache?
-    let own = try network.outputs(for: DecoderInput(windows: windows), cache: &cache)
-    var states: [Float] = []
-    for p in 0..<64 { states += own.scalars[(p * layout.width + layout.states.lowerBound)..<(p * layout.width + layout.width)] }
-    let itself = try network.outputs(for: DecoderInput(windows: windows, reference: states), cache: &cache)
-    let down = "model.layers.1.mlp.down_proj.weight"
-    let w = try weights.tensor(named: down)
-    let changed = try network.replacingTensors([down: .dense(try Tensor(shape: w.shape, scalars: w.scalars.map { $0 * 1.5 }))],
+    let own = try network.outputs(for: DecoderInput(windows: windows, measuresDirections: true), cache: &cache)
+    var states: [Float] = [], directions: [Float] = []
+    for p in 0..<64 {
+      states += own.scalars[(p * layout.width + layout.states.lowerBound)..<(p * layout.width + layout.states.upperBound)]
+      directions += own.scalars[(p * layout.width + layout.directions.lowerBound)..<(p * layout.width + layout.directions.upperBound)]
+      #expect(!own.scalars[p * layout.width + TokenScoreLayout.offset].isNaN)
+      directions.append(own.scalars[p * layout.width + TokenScoreLayout.logSumExp])
+    }
+    let w = try weights.tensor(named: tensor)
+    let changed = try network.replacingTensors([tensor: .dense(try Tensor(shape: w.shape, scalars: w.scalars.map { $0 * 1.5 }))],
                                                original: { try weights.tensor(named: $0) })
-    let rows = try changed.outputs(for: DecoderInput(windows: windows, reference: states), cache: &cache)
+    #expect(changed.headIsReference == (tensor != "lm_head.weight"))
     func logProbabilities(_ logits: Tensor, _ t: Int) -> [Double] {
       let l = logits.scalars[(t * vocab)..<((t + 1) * vocab)].map(Double.init), peak = l.max() ?? 0
       let lse = peak + log(l.reduce(0) { $0 + exp($1 - peak) })
       return l.map { $0 - lse }
     }
-    for p in 0..<64 {
-      #expect(itself.scalars[p * layout.width + TokenScoreLayout.divergence] < 1e-5)
-      let window = windows[p / 16], t = p % 16
-      let lp = logProbabilities(try network.logits(window: window), t), lq = logProbabilities(try changed.logits(window: window), t)
-      let kl = zip(lp, lq).reduce(0.0) { $0 + exp($1.0) * ($1.0 - $1.1) }
-      #expect(abs(Double(rows.scalars[p * layout.width + TokenScoreLayout.divergence]) - kl) <= 1e-4 * max(1, kl), "position \(p)")
-      // The other columns do not depend on the reference.
-      let plain = try changed.outputs(for: DecoderInput(windows: [window]), cache: &cache)
-      #expect(rows.scalars[(p * layout.width)..<(p * layout.width + 3)].map(\.bitPattern)
-        == plain.scalars[(t * layout.width)..<(t * layout.width + 3)].map(\.bitPattern))
+    for referenceDirections in [nil, directions] {
+      let input = DecoderInput(windows: windows, reference: states, referenceDirections: referenceDirections)
+      let itself = try network.outputs(for: input, cache: &cache)
+      let rows = try changed.outputs(for: input, cache: &cache)
+      for p in 0..<64 {
+        #expect(itself.scalars[p * layout.width + TokenScoreLayout.divergence] < 1e-5)
+        let window = windows[p / 16], t = p % 16
+        let lp = logProbabilities(try network.logits(window: window), t), lq = logProbabilities(try changed.logits(window: window), t)
+        let kl = zip(lp, lq).reduce(0.0) { $0 + exp($1.0) * ($1.0 - $1.1) }
+        #expect(abs(Double(rows.scalars[p * layout.width + TokenScoreLayout.divergence]) - kl) <= 1e-4 * max(1, kl),
+                "position \(p), directions \(referenceDirections != nil)")
+        // The other columns do not depend on the reference.
+        let plain = try changed.outputs(for: DecoderInput(windows: [window]), cache: &cache)
+        #expect(rows.scalars[(p * layout.width)..<(p * layout.width + 3)].map(\.bitPattern)
+          == plain.scalars[(t * layout.width)..<(t * layout.width + 3)].map(\.bitPattern))
+      }
     }
     #expect(throws: DecoderInputError.referenceCount(count: 3, expected: 64 * 64, hiddenSize: 64)) {
       try network.outputs(for: DecoderInput(windows: windows, reference: [1, 2, 3]), cache: &cache)
