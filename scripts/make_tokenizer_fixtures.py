@@ -11,7 +11,8 @@ Three parts, each written only when its reference is installed:
           and control tokens), their vocabularies as JSON for the Swift tests, and the ids
           llama.cpp (llama-cpp-python, vocab_only) gives for every hard case.
   real    the SmolLM2 and Gemma-3 GGUFs in .models: their vocabularies dumped as JSON under
-          .models (not committed) and llama.cpp's ids of every hard case and of the first 2,000
+          .models (not committed; scripts/bench_tokenizers.sh reads them, the Swift tests read
+          the GGUFs themselves) and llama.cpp's ids of every hard case and of the first 2,000
           characters of .models/text/wiki.utf8 (committed).
 
 Usage: python3 scripts/make_tokenizer_fixtures.py [hf] [gguf] [real]   (default: all three)
