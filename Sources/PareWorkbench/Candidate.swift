@@ -74,6 +74,12 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
     return CompressionSpec(prune: prune, lowrank: lowrank, quantize: quantize)
   }
 
+  /// Whether the candidate's spec is valid on a tensor of `shape`: false only where a step
+  /// depends on it (a ggml type whose block does not divide the rows).
+  public func fits(shape: [Int]) -> Bool {
+    (try? spec(forShape: shape).validate(shape: shape, dtype: .f32)) != nil
+  }
+
   /// The canonical text, e.g. "prune90+int4" (what `parse` reads back).
   public var description: String {
     var steps: [String] = []
