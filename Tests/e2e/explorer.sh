@@ -115,7 +115,7 @@ tmux send-keys -t "$session" C-u
 tmux send-keys -t "$session" -l 'int4 g64'
 tmux send-keys -t "$session" Enter
 settle
-check "= int4 g64 sets the biggest tensor's spec" eval 'table | sed -n 2p | grep -q "^fc1\.weight.*int4 g64"'
+check "= int4 g64 sets the biggest tensor's spec" eval 'table | grep -q "^fc1\.weight.*int4 g64"'
 tmux send-keys -t "$session" u
 settle
 check "one u takes it back, naming the change" wait_for "undo: fc1\.weight int4 g64 → none" 5
@@ -143,7 +143,7 @@ tmux send-keys -t "$session" Right Right
 check "the map names the cell picked" wait_for "pick, Enter sets int4" 5
 tmux send-keys -t "$session" Enter
 settle
-check "Enter on the int4 cell sets fc1.weight to int4 per channel" eval 'table | sed -n 2p | grep -q "^fc1\.weight.*int4 ch"'
+check "Enter on the int4 cell sets fc1.weight to int4 per channel" eval 'table | grep -q "^fc1\.weight.*int4 ch"'
 tmux send-keys -t "$session" Tab
 settle
 
