@@ -154,12 +154,12 @@ public final class ExplorerController {
         let before = session.plan
         session.undo()
         planChanged()
-        state.show("undo: " + Self.change(from: before, to: session.plan))
+        state.show("undo: " + Self.change(from: before, to: session.plan, arrow: state.glyphs.arrow))
       case .redo:
         let before = session.plan
         session.redo()
         planChanged()
-        state.show("redo: " + Self.change(from: before, to: session.plan))
+        state.show("redo: " + Self.change(from: before, to: session.plan, arrow: state.glyphs.arrow))
       case let .exportPlan(path):
         try export(.exportPlan, typed: path) { try exportPlan(to: $0) }
       case let .exportModel(path, packed):
@@ -208,15 +208,15 @@ public final class ExplorerController {
     planChanged()
   }
 
-  /// What an undo or redo changed: "fc1.weight int5 ch → int4 ch" for one tensor, else how
-  /// many.
-  static func change(from before: Plan, to after: Plan) -> String {
+  /// What an undo or redo changed: "fc1.weight int5 ch → int4 ch" for one tensor (the arrow
+  /// the glyph set has), else how many.
+  static func change(from before: Plan, to after: Plan, arrow: Character) -> String {
     let names = Set(before.tensors.keys).union(after.tensors.keys).filter { before.tensors[$0] != after.tensors[$0] }.sorted()
     guard names.count == 1, let name = names.first else {
       return names.isEmpty ? "the plan is unchanged" : "\(names.count) tensors changed back"
     }
     let text = { (spec: CompressionSpec?) in spec.map(\.shortForm) ?? "none" }
-    return "\(name) \(text(before.tensors[name])) → \(text(after.tensors[name]))"
+    return "\(name) \(text(before.tensors[name])) \(arrow) \(text(after.tensors[name]))"
   }
 
   /// Runs an export to the path typed at the prompt (`~` expanded); when it fails, the prompt

@@ -50,7 +50,7 @@ public enum Keymap {
     KeyBinding(keys: [.pageDown], label: "PgDn", action: .pageDown, help: "one page down", hint: nil),
     KeyBinding(keys: [.home], label: "Home", action: .first, help: "first tensor", hint: nil),
     KeyBinding(keys: [.end], label: "End", action: .last, help: "last tensor", hint: nil),
-    KeyBinding(keys: [.tab, .right], label: "Tab/→", action: .nextView, help: "next detail view (in the sensitivity map → and ← pick a cell)", hint: "view", priority: .essential),
+    KeyBinding(keys: [.tab, .right], label: "Tab/→", action: .nextView, help: "next detail view (in the sensitivity map the left and right arrows pick a cell)", hint: "view", priority: .essential),
     KeyBinding(keys: [.backTab, .left], label: "S-Tab/←", action: .previousView, help: "previous detail view", hint: nil),
     KeyBinding(keys: [.enter], label: "Enter", action: .applyCell, help: "in the sensitivity map: give the tensor the selected cell's candidate", hint: nil),
     KeyBinding(keys: [.character("a")], label: "a", action: .searchPlan, help: "search the best plan for a target ratio (one undo step)", hint: "search", priority: .common),
