@@ -163,6 +163,25 @@ struct MessagesMouseAndProgressTests {
     #expect(press(&s, .enter) == [.exportModel(path: "m-pare", packed: true)])
   }
 
+  @Test func aLongPromptTextScrollsToKeepTheCursorInView() {
+    var s = Fixtures.lenet()
+    let path = "/" + (0..<12).map { "folder\($0)" }.joined(separator: "/") + "/plan.json"
+    var prompt = Prompt(purpose: .exportPlan, text: path)
+    s.overlay = .prompt(prompt)
+    func field() -> String {
+      let lines = render(s).text.split(separator: "\n").map(String.init)
+      guard let title = lines.firstIndex(where: { $0.contains("Export the plan to:") }), title + 1 < lines.count else { return "" }
+      return lines[title + 1]
+    }
+    // The cursor after the text: its end is shown, the start cut off behind an ellipsis.
+    #expect(field().contains("…") && field().contains("folder11/plan.json"))
+    #expect(!field().contains("/folder0/"))
+    // Home: the start is shown.
+    _ = prompt.edit(.home)
+    s.overlay = .prompt(prompt)
+    #expect(field().contains("/folder0/folder1/") && !field().contains("plan.json"))
+  }
+
   @Test func theExportPromptShowsTheFullTarget() {
     var s = state()
     (s.workingDirectory, s.homeDirectory) = ("/work/here", "/home/me")
