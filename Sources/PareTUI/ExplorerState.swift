@@ -154,6 +154,8 @@ public struct ExplorerState: Sendable, Equatable {
 
   /// original / compressed.
   public var ratio: Double { compressedBytes > 0 ? Double(originalBytes) / Double(compressedBytes) : 1 }
+  /// Bits per weight of the model as planned: llama.cpp's measure of a mix (Q4_K_M ≈ 4.9).
+  public var bitsPerWeight: Double { totalParams > 0 ? Double(compressedBytes) * 8 / Double(totalParams) : 0 }
 }
 
 /// One tensor as the table shows it.
