@@ -16,7 +16,7 @@ extension GGMLQuantizer {
       let id = d != 0 ? 1 / d : 0
       GGMLScalars.storeHalf(d, yb, 0)
       for j in 0..<32 {
-        yb[2 + j] = GGMLScalars.byte(GGMLScalars.truncated((xb[j] * id).rounded()))
+        yb[2 + j] = GGMLScalars.byte(GGMLScalars.roundedAway(xb[j] * id))
       }
     }
   }
@@ -123,7 +123,7 @@ extension GGMLQuantizer {
       let xb = x + 32 * block, yb = y + 20 * block
       blockWeights(xb, qw + 32 * block, sigma2, s.weights)
       var min: Float = 0
-      let d = makeQKX(32, 15, xb, s.weights, s.L, &min, s.Laux, rmin: -0.9, rdelta: 0.05, nstep: 36, useMAD: false,
+      let d = makeQKX(32, 15, xb, s.weights, s.L, &min, s.laneCodes, rmin: -0.9, rdelta: 0.05, nstep: 36, useMAD: false,
                       qkx3: true)
       GGMLScalars.storeHalf(d, yb, 0)
       GGMLScalars.storeHalf(-min, yb, 2)
@@ -186,7 +186,7 @@ extension GGMLQuantizer {
       let xb = x + 32 * block, yb = y + 24 * block
       blockWeights(xb, qw + 32 * block, sigma2, s.weights)
       var min: Float = 0
-      let d = makeQKX(32, 31, xb, s.weights, s.L, &min, s.Laux, rmin: -0.9, rdelta: 0.05, nstep: 36, useMAD: false,
+      let d = makeQKX(32, 31, xb, s.weights, s.L, &min, s.laneCodes, rmin: -0.9, rdelta: 0.05, nstep: 36, useMAD: false,
                       qkx3: true)
       GGMLScalars.storeHalf(d, yb, 0)
       GGMLScalars.storeHalf(-min, yb, 2)

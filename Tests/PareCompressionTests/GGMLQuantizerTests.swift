@@ -141,6 +141,25 @@ struct GGMLQuantizerTests {
     }
   }
 
+  /// The scalar helpers against Swift's own operations: nearest_int is round half to even below
+  /// 2^22, the libm-free roundf rounds half away from zero, ggml's f16 conversion is IEEE's.
+  @Test func theScalarHelpersRoundAsC() {
+    var generator = SeededGenerator(seed: 7)
+    var values: [Float] = [0, -0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 126.5, -127.49999, 8_388_607.5,
+                           8_388_608, 1e20, -1e20, 65504, 65520, 1e-8, 6e-8, -3e-5]
+    values += (0..<4000).map { _ in Float.random(in: -300...300, using: &generator) }
+    values += (0..<4000).map { _ in Float(Int.random(in: -600...600, using: &generator)) / 4 }
+    for v in values {
+      #expect(GGMLScalars.roundedAway(v) == GGMLScalars.truncated(v.rounded(.toNearestOrAwayFromZero)), "\(v)")
+      if v.magnitude < 4_194_303 {
+        #expect(GGMLScalars.nearestInt(v) == Int32(v.rounded(.toNearestOrEven)), "\(v)")
+      }
+      #expect(GGMLScalars.half(v) == Float16(v).bitPattern, "\(v)")
+    }
+    #expect(GGMLScalars.half(.nan) == 0x7E00 && GGMLScalars.half(-.nan) == 0xFE00)
+    #expect(GGMLScalars.truncated(.nan) == .min && GGMLScalars.truncated(3e9) == .min && GGMLScalars.truncated(-2.9) == -2)
+  }
+
   @Test func theTypesAreCheapestFirstAndAllDecodable() {
     let bits = GGMLQuantizer.types.map(\.bitsPerWeight)
     #expect(bits == bits.sorted())
