@@ -61,7 +61,18 @@ def random_inputs(rng):
         ("student_t", (rng.standard_t(2.5, (3, 768)) * 0.05).astype(f)),
         ("uniform_positive", rng.uniform(0.5, 2.0, (2, 256)).astype(f)),
         ("wide_32", rng.standard_normal((3, 96)).astype(f)),  # 32-element types only
+        ("ties", ties()),
     ]
+
+
+def ties():
+    """Rows whose scaled values fall exactly on halves (q8_0's roundf, the legacy types' + 0.5):
+    each block holds ±127 (so d = 1 for q8_0) and values k + 0.5."""
+    halves = np.arange(-63.5, 64.0, 1.0, dtype=np.float32)  # 128 values
+    row = np.concatenate([halves, -halves]).astype(np.float32)  # 256
+    row[::32] = 127
+    row[16::32] = -127
+    return np.stack([row, row / 8, row * 2]).astype(np.float32)
 
 
 def real_inputs():

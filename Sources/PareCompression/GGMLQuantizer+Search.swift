@@ -160,7 +160,9 @@ extension GGMLQuantizer {
       var sumL = SIMD8<Float>(), sumL2 = SIMD8<Float>(), sumXL = SIMD8<Float>()
       for i in 0..<n {
         let xi = x[i]
-        let t = pointwiseMin(pointwiseMax(iscales * (xi - minV), .zero), top)
+        var t = iscales * (xi - minV)
+        t.replace(with: 0, where: t .< 0)
+        t.replace(with: top, where: t .> top)
         let fl = (t + magic) - magic
         codes[i] = fl
         let wl = weights[i] * fl
