@@ -19,7 +19,9 @@ extension GGMLQuantizer {
         let a = v.replacing(with: -v, where: v .< 0)
         amax.replace(with: a, where: a .> amax)
       }
-      let d = amax.max() / 127
+      var largest = amax[0]
+      for lane in 1..<8 where amax[lane] > largest { largest = amax[lane] }
+      let d = largest / 127
       let id = d != 0 ? 1 / d : 0
       GGMLScalars.storeHalf(d, yb, 0)
       for k in 0..<4 {
