@@ -14,8 +14,9 @@ Written:
   inputs.bin    float32 little-endian, every input tensor then every importance vector
   expected.bin  the block bytes, case after case
   index.json    {"inputs": [{name, rows, columns, offset, importance}], "cases": [{input, type,
-                importance: bool, offset, bytes}]} (offsets in floats for inputs.bin, bytes for
-                expected.bin)
+                importance: bool, offset, bytes, decoded}]} (offsets in floats for inputs.bin,
+                bytes for expected.bin; decoded: the sum of the Float32 bit patterns of gguf-py's
+                dequantization of the blocks, which checks Pare's dequantizers, iq4 included)
 
 Usage: python3 scripts/make_ggml_fixtures.py
 """
@@ -23,6 +24,9 @@ import json
 import os
 
 import numpy as np
+
+from gguf import GGMLQuantizationType
+from gguf.quants import dequantize
 
 from ggml_reference import TYPES, quantize
 
@@ -134,8 +138,11 @@ def main():
                 continue
             for weighted in (False, True):
                 blocks = quantize(x, type_name, importances[i] if weighted else None)
+                decoded = dequantize(np.frombuffer(blocks, dtype=np.uint8), GGMLQuantizationType[type_name.upper()])
+                bits = decoded.astype(np.float32).reshape(-1).view(np.uint32).astype(np.uint64)
                 index["cases"].append({"input": i, "type": type_name, "importance": weighted,
-                                       "offset": expected_offset, "bytes": len(blocks)})
+                                       "offset": expected_offset, "bytes": len(blocks),
+                                       "decoded": str(int(bits.sum()))})
                 blobs.append(blocks)
                 expected_offset += len(blocks)
 

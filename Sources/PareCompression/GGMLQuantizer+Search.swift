@@ -32,24 +32,40 @@ extension GGMLQuantizer {
     }
     var scale = suml2 != 0 ? sumlx / suml2 : 0
     var best = scale * sumlx
-    for step in Int32(-9)...9 where step != 0 {
-      iscale = -(fmax + 0.1 * Float(step)) / max
-      sumlx = 0
-      suml2 = 0
+    // The 18 trial scales (steps -9...-1, 1...9) run eight at a time, one per SIMD lane, each
+    // lane summing in the scalar order; only `best` links them, so they are compared in order
+    // afterwards. Codes clamped then rounded by ±1.5·2^23 equal nearest_int's clamped integers
+    // (|iscale·x| ≤ nmax + 1).
+    let magic = SIMD8<Float>(repeating: 12_582_912)
+    let low = SIMD8<Float>(repeating: Float(-nmax)), high = SIMD8<Float>(repeating: Float(nmax - 1))
+    let lanes = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+    for first in stride(from: 0, to: 18, by: 8) {
+      let index = lanes + Float(first)
+      var steps = index - 9
+      steps.replace(with: index - 8, where: index .> 8.5)
+      let iscales = -(fmax + 0.1 * steps) / max
+      var sumlxV = SIMD8<Float>(), suml2V = SIMD8<Float>()
       for i in 0..<n {
-        let l = Swift.max(-nmax, Swift.min(nmax - 1, GGMLScalars.nearestInt(iscale * x[i])))
-        let w = qw?[i] ?? x[i] * x[i]
-        let fl = Float(l)
-        sumlx += w * x[i] * fl
-        suml2 += w * fl * fl
+        let xi = x[i]
+        var t = iscales * xi
+        t.replace(with: low, where: t .< low)
+        t.replace(with: high, where: t .> high)
+        let fl = (t + magic) - magic
+        let w = qw?[i] ?? xi * xi
+        sumlxV += w * xi * fl
+        suml2V += w * fl * fl
       }
-      if suml2 > 0 && sumlx * sumlx > best * suml2 {
-        for i in 0..<n {
-          let l = Swift.max(-nmax, Swift.min(nmax - 1, GGMLScalars.nearestInt(iscale * x[i])))
-          L[i] = Int8(truncatingIfNeeded: l + nmax)
+      for lane in 0..<Swift.min(8, 18 - first) {
+        let sumlx = sumlxV[lane], suml2 = suml2V[lane]
+        if suml2 > 0 && sumlx * sumlx > best * suml2 {
+          iscale = iscales[lane]
+          for i in 0..<n {
+            let l = Swift.max(-nmax, Swift.min(nmax - 1, GGMLScalars.nearestInt(iscale * x[i])))
+            L[i] = Int8(truncatingIfNeeded: l + nmax)
+          }
+          scale = sumlx / suml2
+          best = scale * sumlx
         }
-        scale = sumlx / suml2
-        best = scale * sumlx
       }
     }
     return scale
