@@ -54,6 +54,9 @@ bench: build minilm
 	python3 scripts/bench_numpy.py --pare $(RELEASE)
 	cd Benchmarks && $(SWIFT) build -c release --product CompressionTiming
 	python3 scripts/bench_compression.py --timing Benchmarks/.build/release/CompressionTiming
+	cd Benchmarks && $(SWIFT) build -c release --product GGMLTiming
+	if [ -f $(SMOLLM2_GGUF) ]; then python3 scripts/bench_ggml_quantize.py --timing Benchmarks/.build/release/GGMLTiming --model $(SMOLLM2_GGUF); \
+	else echo "make bench: no $(SMOLLM2_GGUF) (make smollm2): ggml quantization benchmark skipped"; fi
 
 ## bench-llm: `pare eval` of 16 windows of 512 tokens of wiki.utf8 as a whole process against
 ## transformers on PyTorch CPU (2 threads, in process, the GGUF's dequantized weights, the same

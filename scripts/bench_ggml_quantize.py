@@ -9,7 +9,7 @@ Float32 values (gguf-py's dequantizers, which equal ggml's and Pare's). ggml is 
 ctypes calling libggml-base's `ggml_quantize_chunk` (llama-cpp-python's build): one call per
 tensor on one thread, and, for all cores, the rows cut into one chunk per core and quantized by
 that many threads (ctypes releases the GIL during the call), as llama-quantize does. Pare is timed
-by PATH (the Benchmarks package's GGMLTiming) in both modes. Each round runs ggml once and Pare
+by PATH (the Benchmarks package's GGMLTiming): on all cores, and under `taskset -c 0` for one. Each round runs ggml once and Pare
 once, so both see the same machine load; medians are compared. Both sides' checksums of the
 blocks (Σ byte·(position + 1) per tensor and type) must agree.
 """
@@ -77,7 +77,7 @@ def checksum(outputs):
     total = 0
     for out in outputs:
         weights = np.arange(1, out.size + 1, dtype=np.uint64)
-        total = (total + int(np.dot(out.astype(np.uint64), weights) % (1 << 64))) % (1 << 64)
+        total = (total + int(np.dot(out.astype(np.uint64), weights))) % (1 << 64)  # uint64 wraps
     return total
 
 
@@ -100,13 +100,17 @@ def main():
     for _ in range(args.rounds):
         ggml_one.append(run_ggml(items, outputs, 1))
         ggml_all.append(run_ggml(items, outputs, cores))
+        one = subprocess.run(["taskset", "-c", "0", args.timing, args.model, "1"], check=True, capture_output=True,
+                             text=True)
+        report = json.loads(one.stdout)
+        pare_one += report["seconds"]
+        same_one = int(report["checksum"]) == ggml_sum
         result = subprocess.run([args.timing, args.model, "1"], check=True, capture_output=True, text=True)
         report = json.loads(result.stdout)
-        pare_one += report["one_core"]
-        pare_all += report["all_cores"]
+        pare_all += report["seconds"]
     if checksum(outputs) != ggml_sum:
         sys.exit("ggml's threaded blocks differ from its single-threaded ones")
-    same = int(report["checksum"]) == ggml_sum and int(report["one_core_checksum"]) == ggml_sum
+    same = int(report["checksum"]) == ggml_sum and same_one
     weights = sum(x.size for x, _ in items)
     print(f"{os.path.basename(args.model)}: {report['q8_0_tensors']} tensors to q8_0, {report['q4_k_tensors']} to q4_k "
           f"({weights / 1e6:.1f} M weights quantized), {args.rounds} rounds, medians, {cores} cores")

@@ -14,8 +14,9 @@ Written:
   inputs.bin    float32 little-endian, every input tensor then every importance vector
   expected.bin  the block bytes, case after case
   index.json    {"inputs": [{name, rows, columns, offset, importance}], "cases": [{input, type,
-                importance: bool, offset, bytes}]} (offsets in floats for inputs.bin, bytes for
-                expected.bin)
+                importance: bool, offset, bytes, decoded}]} (offsets in floats for inputs.bin,
+                bytes for expected.bin; decoded: the sum of the Float32 bit patterns of gguf-py's
+                dequantization of the blocks, which checks Pare's dequantizers, iq4 included)
 
 Usage: python3 scripts/make_ggml_fixtures.py
 """
@@ -23,6 +24,9 @@ import json
 import os
 
 import numpy as np
+
+from gguf import GGMLQuantizationType
+from gguf.quants import dequantize
 
 from ggml_reference import TYPES, quantize
 
@@ -61,7 +65,18 @@ def random_inputs(rng):
         ("student_t", (rng.standard_t(2.5, (3, 768)) * 0.05).astype(f)),
         ("uniform_positive", rng.uniform(0.5, 2.0, (2, 256)).astype(f)),
         ("wide_32", rng.standard_normal((3, 96)).astype(f)),  # 32-element types only
+        ("ties", ties()),
     ]
+
+
+def ties():
+    """Rows whose scaled values fall exactly on halves (q8_0's roundf, the legacy types' + 0.5):
+    each block holds ±127 (so d = 1 for q8_0) and values k + 0.5."""
+    halves = np.arange(-63.5, 64.0, 1.0, dtype=np.float32)  # 128 values
+    row = np.concatenate([halves, -halves]).astype(np.float32)  # 256
+    row[::32] = 127
+    row[16::32] = -127
+    return np.stack([row, row / 8, row * 2]).astype(np.float32)
 
 
 def real_inputs():
@@ -123,8 +138,11 @@ def main():
                 continue
             for weighted in (False, True):
                 blocks = quantize(x, type_name, importances[i] if weighted else None)
+                decoded = dequantize(np.frombuffer(blocks, dtype=np.uint8), GGMLQuantizationType[type_name.upper()])
+                bits = decoded.astype(np.float32).reshape(-1).view(np.uint32).astype(np.uint64)
                 index["cases"].append({"input": i, "type": type_name, "importance": weighted,
-                                       "offset": expected_offset, "bytes": len(blocks)})
+                                       "offset": expected_offset, "bytes": len(blocks),
+                                       "decoded": str(int(bits.sum()))})
                 blobs.append(blocks)
                 expected_offset += len(blocks)
 

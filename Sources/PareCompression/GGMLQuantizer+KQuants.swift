@@ -34,7 +34,7 @@ extension GGMLQuantizer {
       var maxScale: Float = 0, maxMin: Float = 0
       for j in 0..<16 {
         for l in 0..<16 { weights[l] = xb[16 * j + l].magnitude }
-        scales[j] = makeQKX(16, 3, xb + 16 * j, weights, L + 16 * j, &mins[j], s.Laux, rmin: -0.5, rdelta: 0.1,
+        scales[j] = makeQKX(16, 3, xb + 16 * j, weights, L + 16 * j, &mins[j], s.laneCodes, rmin: -0.5, rdelta: 0.1,
                             nstep: 15, useMAD: true, qkx3: false)
         if scales[j] > maxScale { maxScale = scales[j] }
         if mins[j] > maxMin { maxMin = mins[j] }
@@ -70,7 +70,7 @@ extension GGMLQuantizer {
         var sum: Float = 0
         for l in 0..<16 { sum += weights[l] }
         sw[j] = sum
-        scales[j] = makeQKX(16, 3, xb + 16 * j, weights, L + 16 * j, &mins[j], s.Laux, rmin: -0.9, rdelta: 0.05,
+        scales[j] = makeQKX(16, 3, xb + 16 * j, weights, L + 16 * j, &mins[j], s.laneCodes, rmin: -0.9, rdelta: 0.05,
                             nstep: 36, useMAD: false, qkx3: true)
       }
       let dm = makeQP(16, 15, scales, s.Ls, sw)
@@ -216,7 +216,7 @@ extension GGMLQuantizer {
       for l in 0..<32 { sumX2 += xs[l] * xs[l] }
       let avX = (sumX2 / 32).squareRoot()
       for l in 0..<32 { weights[l] = avX + xs[l].magnitude }
-      scales[j] = makeQKX(32, nmax, xs, weights, s.L + 32 * j, &mins[j], s.Laux, rmin: rmin, rdelta: 0.1,
+      scales[j] = makeQKX(32, nmax, xs, weights, s.L + 32 * j, &mins[j], s.laneCodes, rmin: rmin, rdelta: 0.1,
                           nstep: nstep, useMAD: false, qkx3: false)
       if scales[j] > maxScale { maxScale = scales[j] }
       if mins[j] > maxMin { maxMin = mins[j] }
@@ -244,7 +244,7 @@ extension GGMLQuantizer {
       var sum: Float = 0
       for l in 0..<32 { sum += weights[l] }
       sw[j] = sum
-      scales[j] = makeQKX(32, nmax, xs, weights, s.L + 32 * j, &mins[j], s.Laux, rmin: -0.9, rdelta: 0.05,
+      scales[j] = makeQKX(32, nmax, xs, weights, s.L + 32 * j, &mins[j], s.laneCodes, rmin: -0.9, rdelta: 0.05,
                           nstep: 36, useMAD: false, qkx3: true)
     }
     let dBlock = makeQP(8, 63, scales, s.Ls, sw)

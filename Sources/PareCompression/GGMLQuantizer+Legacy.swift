@@ -3,20 +3,35 @@
 /// Without importance these are `quantize_row_*_ref`; with it, `quantize_row_*_impl`, whose
 /// weights qw·√(σ² + x²) use σ² = the mean square of the whole row.
 extension GGMLQuantizer {
-  /// d (f16), qs[32] (int8): round(x / d) with d = max|x| / 127 (roundf: ties away from zero).
+  /// d (f16), qs[32] (int8): roundf(x / d) with d = max|x| / 127, eight lanes at a time.
+  ///
+  /// roundf without libm: adding 1.5·2^23 rounds half to even and leaves the integer in the
+  /// low mantissa bits (|x / d| ≤ 127, so exact); where x / d was a tie that went toward zero
+  /// (remainder ±0.5 on the side of x's sign) one more step away from zero gives roundf's
+  /// result. The low byte of the bit pattern is then the int8 code. The maximum is order-free.
   static func q8_0(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<UInt8>, _ n: Int) {
+    let magic = SIMD8<Float>(repeating: 12_582_912)
     for block in 0..<n / 32 {
-      let xb = x + 32 * block, yb = y + 34 * block
-      var amax: Float = 0
-      for j in 0..<32 {
-        let v = xb[j].magnitude
-        amax = amax > v ? amax : v
+      let xb = UnsafeRawPointer(x + 32 * block), yb = y + 34 * block
+      var amax = SIMD8<Float>()
+      for k in 0..<4 {
+        let v = xb.loadUnaligned(fromByteOffset: 32 * k, as: SIMD8<Float>.self)
+        let a = v.replacing(with: -v, where: v .< 0)
+        amax.replace(with: a, where: a .> amax)
       }
-      let d = amax / 127
+      var largest = amax[0]
+      for lane in 1..<8 where amax[lane] > largest { largest = amax[lane] }
+      let d = largest / 127
       let id = d != 0 ? 1 / d : 0
       GGMLScalars.storeHalf(d, yb, 0)
-      for j in 0..<32 {
-        yb[2 + j] = GGMLScalars.byte(GGMLScalars.truncated((xb[j] * id).rounded()))
+      for k in 0..<4 {
+        let v = xb.loadUnaligned(fromByteOffset: 32 * k, as: SIMD8<Float>.self) * id
+        var shifted = v + magic
+        let remainder = v - (shifted - magic)
+        shifted.replace(with: shifted + 1, where: (remainder .== 0.5) .& (v .> 0))
+        shifted.replace(with: shifted - 1, where: (remainder .== -0.5) .& (v .< 0))
+        let codes = SIMD8<UInt8>(truncatingIfNeeded: unsafeBitCast(shifted, to: SIMD8<UInt32>.self))
+        UnsafeMutableRawPointer(yb + 2 + 8 * k).storeBytes(of: codes, as: SIMD8<UInt8>.self)
       }
     }
   }
@@ -123,7 +138,7 @@ extension GGMLQuantizer {
       let xb = x + 32 * block, yb = y + 20 * block
       blockWeights(xb, qw + 32 * block, sigma2, s.weights)
       var min: Float = 0
-      let d = makeQKX(32, 15, xb, s.weights, s.L, &min, s.Laux, rmin: -0.9, rdelta: 0.05, nstep: 36, useMAD: false,
+      let d = makeQKX(32, 15, xb, s.weights, s.L, &min, s.laneCodes, rmin: -0.9, rdelta: 0.05, nstep: 36, useMAD: false,
                       qkx3: true)
       GGMLScalars.storeHalf(d, yb, 0)
       GGMLScalars.storeHalf(-min, yb, 2)
@@ -186,7 +201,7 @@ extension GGMLQuantizer {
       let xb = x + 32 * block, yb = y + 24 * block
       blockWeights(xb, qw + 32 * block, sigma2, s.weights)
       var min: Float = 0
-      let d = makeQKX(32, 31, xb, s.weights, s.L, &min, s.Laux, rmin: -0.9, rdelta: 0.05, nstep: 36, useMAD: false,
+      let d = makeQKX(32, 31, xb, s.weights, s.L, &min, s.laneCodes, rmin: -0.9, rdelta: 0.05, nstep: 36, useMAD: false,
                       qkx3: true)
       GGMLScalars.storeHalf(d, yb, 0)
       GGMLScalars.storeHalf(-min, yb, 2)

@@ -32,24 +32,40 @@ extension GGMLQuantizer {
     }
     var scale = suml2 != 0 ? sumlx / suml2 : 0
     var best = scale * sumlx
-    for step in Int32(-9)...9 where step != 0 {
-      iscale = -(fmax + 0.1 * Float(step)) / max
-      sumlx = 0
-      suml2 = 0
+    // The 18 trial scales (steps -9...-1, 1...9) run eight at a time, one per SIMD lane, each
+    // lane summing in the scalar order; only `best` links them, so they are compared in order
+    // afterwards. Codes clamped then rounded by ±1.5·2^23 equal nearest_int's clamped integers
+    // (|iscale·x| ≤ nmax + 1).
+    let magic = SIMD8<Float>(repeating: 12_582_912)
+    let low = SIMD8<Float>(repeating: Float(-nmax)), high = SIMD8<Float>(repeating: Float(nmax - 1))
+    let lanes = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+    for first in stride(from: 0, to: 18, by: 8) {
+      let index = lanes + Float(first)
+      var steps = index - 9
+      steps.replace(with: index - 8, where: index .> 8.5)
+      let iscales = -(fmax + 0.1 * steps) / max
+      var sumlxV = SIMD8<Float>(), suml2V = SIMD8<Float>()
       for i in 0..<n {
-        let l = Swift.max(-nmax, Swift.min(nmax - 1, GGMLScalars.nearestInt(iscale * x[i])))
-        let w = qw?[i] ?? x[i] * x[i]
-        let fl = Float(l)
-        sumlx += w * x[i] * fl
-        suml2 += w * fl * fl
+        let xi = x[i]
+        var t = iscales * xi
+        t.replace(with: low, where: t .< low)
+        t.replace(with: high, where: t .> high)
+        let fl = (t + magic) - magic
+        let w = qw?[i] ?? xi * xi
+        sumlxV += w * xi * fl
+        suml2V += w * fl * fl
       }
-      if suml2 > 0 && sumlx * sumlx > best * suml2 {
-        for i in 0..<n {
-          let l = Swift.max(-nmax, Swift.min(nmax - 1, GGMLScalars.nearestInt(iscale * x[i])))
-          L[i] = Int8(truncatingIfNeeded: l + nmax)
+      for lane in 0..<Swift.min(8, 18 - first) {
+        let sumlx = sumlxV[lane], suml2 = suml2V[lane]
+        if suml2 > 0 && sumlx * sumlx > best * suml2 {
+          iscale = iscales[lane]
+          for i in 0..<n {
+            let l = Swift.max(-nmax, Swift.min(nmax - 1, GGMLScalars.nearestInt(iscale * x[i])))
+            L[i] = Int8(truncatingIfNeeded: l + nmax)
+          }
+          scale = sumlx / suml2
+          best = scale * sumlx
         }
-        scale = sumlx / suml2
-        best = scale * sumlx
       }
     }
     return scale
@@ -106,12 +122,12 @@ extension GGMLQuantizer {
     return suml2 > 0 ? sumlx / suml2 : 0
   }
 
-  /// make_qkx2_quants (`weighted`: false) and make_qkx3_quants (true, `max <= min` as its empty
+  /// make_qkx2_quants (`qkx3` false) and make_qkx3_quants (true, `max <= min` as its empty
   /// test): asymmetric codes 0...nmax with a scale and a min (returned negated in `theMin`),
   /// searched over nstep + 1 trial scales by weighted squared (or absolute) error.
   @inline(__always)
   static func makeQKX(_ n: Int, _ nmax: Int32, _ x: UnsafePointer<Float>, _ weights: UnsafePointer<Float>,
-                      _ L: UnsafeMutablePointer<UInt8>, _ theMin: inout Float, _ Laux: UnsafeMutablePointer<UInt8>,
+                      _ L: UnsafeMutablePointer<UInt8>, _ theMin: inout Float, _ codes: UnsafeMutablePointer<SIMD8<Float>>,
                       rmin: Float, rdelta: Float, nstep: Int32, useMAD: Bool, qkx3: Bool) -> Float {
     var min = x[0], max = x[0]
     var sumW = weights[0]
@@ -130,7 +146,7 @@ extension GGMLQuantizer {
       return 0
     }
     let fmax = Float(nmax)
-    var iscale = fmax / (max - min)
+    let iscale = fmax / (max - min)
     var scale = 1 / iscale
     var bestError: Float = 0
     for i in 0..<n {
@@ -144,38 +160,60 @@ extension GGMLQuantizer {
       theMin = -min
       return scale
     }
-    for step in 0...nstep {
-      iscale = (rmin + rdelta * Float(step) + fmax) / (max - min)
-      var sumL: Float = 0, sumL2: Float = 0, sumXL: Float = 0
+    // The trial steps run eight at a time, step k + j in lane j. Each lane sums over the
+    // elements in index order, exactly as the scalar loop does for its step, so its sums, scale,
+    // min and error are that step's bits; the steps are then taken in order. An accepted step
+    // moves `min`, which every later step depends on (its codes are of x - min over max - min),
+    // so unless the new min has the old one's bits the lanes after it are computed again.
+    // Rounding: codes clamped to [0, nmax] then rounded by adding and subtracting 1.5·2^23
+    // equal nearest_int's clamped integers, as iscale·(x - min) never exceeds nmax + 1.
+    let magic = SIMD8<Float>(repeating: 12_582_912), top = SIMD8<Float>(repeating: fmax)
+    let lanes = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+    var start: Int32 = 0
+    while start <= nstep {
+      let minV = min
+      let iscales = (rmin + rdelta * (lanes + Float(start)) + fmax) / (max - minV)
+      var sumL = SIMD8<Float>(), sumL2 = SIMD8<Float>(), sumXL = SIMD8<Float>()
       for i in 0..<n {
-        let l = Swift.max(0, Swift.min(nmax, GGMLScalars.nearestInt(iscale * (x[i] - min))))
-        Laux[i] = UInt8(truncatingIfNeeded: l)
-        let w = weights[i], fl = Float(l)
-        sumL += w * fl
-        sumL2 += w * fl * fl
-        sumXL += w * fl * x[i]
+        let xi = x[i]
+        var t = iscales * (xi - minV)
+        t.replace(with: 0, where: t .< 0)
+        t.replace(with: top, where: t .> top)
+        let fl = (t + magic) - magic
+        codes[i] = fl
+        let wl = weights[i] * fl
+        sumL += wl
+        sumL2 += wl * fl
+        sumXL += wl * xi
       }
       let D = sumW * sumL2 - sumL * sumL
-      if D > 0 {
-        var thisScale = (sumW * sumXL - sumX * sumL) / D
-        var thisMin = (sumL2 * sumX - sumL * sumXL) / D
-        if thisMin > 0 {
-          thisMin = 0
-          thisScale = sumXL / sumL2
-        }
-        var error: Float = 0
-        for i in 0..<n {
-          var diff = thisScale * Float(Laux[i]) + thisMin - x[i]
-          diff = useMAD ? diff.magnitude : diff * diff
-          error += weights[i] * diff
-        }
-        if error < bestError {
-          for i in 0..<n { L[i] = Laux[i] }
-          bestError = error
-          scale = thisScale
-          min = thisMin
+      var thisScale = (sumW * sumXL - sumX * sumL) / D
+      var thisMin = (sumL2 * sumX - sumL * sumXL) / D
+      let positive = thisMin .> 0
+      thisScale.replace(with: sumXL / sumL2, where: positive)
+      thisMin.replace(with: 0, where: positive)
+      var error = SIMD8<Float>()
+      for i in 0..<n {
+        var diff = thisScale * codes[i] + thisMin - x[i]
+        diff = useMAD ? diff.replacing(with: -diff, where: diff .< 0) : diff * diff
+        error += weights[i] * diff
+      }
+      var next = start + 8
+      for lane in 0..<8 {
+        let step = start + Int32(lane)
+        if step > nstep { break }
+        if D[lane] > 0 && error[lane] < bestError {
+          for i in 0..<n { L[i] = UInt8(truncatingIfNeeded: GGMLScalars.truncated(codes[i][lane])) }
+          bestError = error[lane]
+          scale = thisScale[lane]
+          min = thisMin[lane]
+          if min.bitPattern != minV.bitPattern {
+            next = step + 1
+            break
+          }
         }
       }
+      start = next
     }
     theMin = -min
     return scale

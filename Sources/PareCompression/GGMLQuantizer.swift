@@ -9,8 +9,10 @@ import PareFormats
 /// order, `nearest_int` is ggml's magic-number rounding, C's truncating casts are mimicked
 /// without trapping (`GGMLScalars`), f16 scales round to nearest even, and nothing is fused:
 /// the libggml-base built here has no FMA instruction (it targets plain x86-64) and Swift never
-/// contracts. What may differ from C is only the order of work that does not change a result:
-/// rows run on every core, and a block's scratch is allocated once per chunk of rows.
+/// contracts. What differs from C is only work whose order cannot change a result: rows run on
+/// every core, a block's scratch is allocated once per chunk of rows, q8_0 runs eight lanes at
+/// a time, and make_qkx2/qkx3_quants tries eight scales at once, one per SIMD lane, each lane
+/// summing in the scalar order (see `makeQKX`).
 ///
 /// Rows are independent in every type (the importance-weighted legacy types use their own row's
 /// mean square, the ref quantizers treat each block alone), so a tensor is cut into chunks of
@@ -33,8 +35,10 @@ public enum GGMLQuantizer {
                               importance: UnsafeBufferPointer<Float>?) -> [UInt8] {
     let blocksPerRow = type.blockSize > 0 ? columns / type.blockSize : 0
     let rowBytes = blocksPerRow * type.bytesPerBlock
-    let total = Swift.max(0, rows) * rowBytes
-    guard total > 0, let x = values.baseAddress, values.count >= rows * columns,
+    let (total, overflow) = Swift.max(0, rows).multipliedReportingOverflow(by: rowBytes)
+    let (count, countOverflow) = rows.multipliedReportingOverflow(by: columns)
+    guard !overflow, !countOverflow else { return [] }
+    guard total > 0, let x = values.baseAddress, values.count >= count,
           let quantizeRow = rowQuantizer(type)
     else { return [UInt8](repeating: 0, count: total) }
     // An importance vector of the wrong length is the caller's error; it is ignored rather than read past.
@@ -46,7 +50,7 @@ public enum GGMLQuantizer {
       nonisolated(unsafe) let qw = weights
       // Every type does tens of operations per element (q4_k's search hundreds): small chunks
       // keep both cores busy to the end of a tensor.
-      ParallelChunks.forEach(count: rows, chunkSize: Swift.max(1, rowsPerChunkElements / columns)) { range in
+      ParallelChunks.forEach(count: rows, chunkSize: Swift.max(1, chunkElements / columns)) { range in
         GGMLScratch.with { scratch in
           for row in range {
             quantizeRow(source + row * columns, out + row * rowBytes, columns, qw, scratch)
@@ -57,8 +61,8 @@ public enum GGMLQuantizer {
     }
   }
 
-  /// Elements of a chunk of rows handed to one core.
-  static let rowsPerChunkElements = 8192
+  /// Values per chunk of rows handed to a core (at least one row).
+  static let chunkElements = 8192
 
   /// One row of `n` values into its blocks, with optional importance (one per column of the row).
   typealias RowQuantizer = (UnsafePointer<Float>, UnsafeMutablePointer<UInt8>, Int, UnsafePointer<Float>?,

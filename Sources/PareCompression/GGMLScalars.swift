@@ -15,6 +15,15 @@ enum GGMLScalars {
     x.magnitude < 2_147_483_648 ? Int32(x) : Int32.min
   }
 
+  /// C's `(int)roundf(x)` (round half away from zero, then cvttss2si), without libm's call:
+  /// below 2^23 the fraction x - trunc(x) is exact, so comparing it with ±0.5 rounds as roundf does.
+  @inline(__always) static func roundedAway(_ x: Float) -> Int32 {
+    guard x.magnitude < 8_388_608 else { return truncated(x) }
+    let t = Int32(x)
+    let fraction = x - Float(t)
+    return fraction >= 0.5 ? t &+ 1 : fraction <= -0.5 ? t &- 1 : t
+  }
+
   /// C's `(uint8_t)` / `(int8_t)` of an int: the low byte.
   @inline(__always) static func byte(_ x: Int32) -> UInt8 { UInt8(truncatingIfNeeded: x) }
 
@@ -52,8 +61,6 @@ struct GGMLScratch {
   /// Codes of a super-block (QK_K), unsigned and signed views of separate memory.
   let L: UnsafeMutablePointer<UInt8>
   let signedL: UnsafeMutablePointer<Int8>
-  /// Candidate codes of one sub-block (32).
-  let Laux: UnsafeMutablePointer<UInt8>
   /// Quantized sub-block scales and mins (16 each).
   let Ls: UnsafeMutablePointer<UInt8>
   let Lm: UnsafeMutablePointer<UInt8>
@@ -64,17 +71,22 @@ struct GGMLScratch {
   let scales: UnsafeMutablePointer<Float>
   let mins: UnsafeMutablePointer<Float>
   let sw: UnsafeMutablePointer<Float>
+  /// Candidate codes of one sub-block (32) under eight trial scales at once, one per lane.
+  let laneCodes: UnsafeMutablePointer<SIMD8<Float>>
 
   static func with<R>(_ body: (GGMLScratch) -> R) -> R {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256 + 32 + 16 + 16) { bytes in
       withUnsafeTemporaryAllocation(of: Int8.self, capacity: 256 + 16) { signed in
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 32 + 16 * 3) { floats in
-          let b = bytes.baseAddress!, s = signed.baseAddress!, f = floats.baseAddress!
-          b.initialize(repeating: 0, count: bytes.count)
-          s.initialize(repeating: 0, count: signed.count)
-          f.initialize(repeating: 0, count: floats.count)
-          return body(GGMLScratch(L: b, signedL: s, Laux: b + 256, Ls: b + 288, Lm: b + 304, signedLs: s + 256,
-                                  weights: f, scales: f + 32, mins: f + 48, sw: f + 64))
+          withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 32) { lanes in
+            let b = bytes.baseAddress!, s = signed.baseAddress!, f = floats.baseAddress!, v = lanes.baseAddress!
+            b.initialize(repeating: 0, count: bytes.count)
+            s.initialize(repeating: 0, count: signed.count)
+            f.initialize(repeating: 0, count: floats.count)
+            v.initialize(repeating: .zero, count: lanes.count)
+            return body(GGMLScratch(L: b, signedL: s, Ls: b + 288, Lm: b + 304, signedLs: s + 256,
+                                    weights: f, scales: f + 32, mins: f + 48, sw: f + 64, laneCodes: v))
+          }
         }
       }
     }

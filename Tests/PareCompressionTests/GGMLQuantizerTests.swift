@@ -13,7 +13,7 @@ struct GGMLQuantizerTests {
     .appendingPathComponent("Fixtures/ggml")
 
   struct Input: Decodable { let name: String, rows: Int, columns: Int, offset: Int, importance: Int }
-  struct Case: Decodable { let input: Int, type: String, importance: Bool, offset: Int, bytes: Int }
+  struct Case: Decodable { let input: Int, type: String, importance: Bool, offset: Int, bytes: Int, decoded: String }
   struct Index: Decodable { let inputs: [Input], cases: [Case] }
 
   struct Fixtures {
@@ -73,6 +73,19 @@ struct GGMLQuantizerTests {
       }
     }
     #expect(failures.isEmpty, "\(failures.count) cases differ:\n\(failures.joined(separator: "\n"))")
+  }
+
+  /// GGMLDequantize (iq4_nl and iq4_xs included) decodes ggml's blocks to gguf-py's values: the
+  /// sums of their Float32 bit patterns agree for every case.
+  @Test func ggmlsBlocksDecodeAsGGUFPyDecodesThem() throws {
+    let fixtures = try Fixtures()
+    for c in fixtures.index.cases {
+      let input = fixtures.index.inputs[c.input]
+      let type = try Self.type(named: c.type)
+      let values = Self.decode(Array(fixtures.expected[c.offset..<c.offset + c.bytes]), type, count: input.rows * input.columns)
+      let sum = values.reduce(UInt64(0)) { $0 &+ UInt64($1.bitPattern) }
+      #expect(String(sum) == c.decoded, "\(input.name) \(c.type)\(c.importance ? " imatrix" : "")")
+    }
   }
 
   /// The dequantized blocks stay near the input: relative RMS error on Gaussian rows below each
@@ -141,10 +154,30 @@ struct GGMLQuantizerTests {
     }
   }
 
-  @Test func theTypesAreCheapestFirstAndAllDecodable() {
+  /// The scalar helpers against Swift's own operations: nearest_int is round half to even below
+  /// 2^22, the libm-free roundf rounds half away from zero, ggml's f16 conversion is IEEE's.
+  @Test func theScalarHelpersRoundAsC() {
+    var generator = SeededGenerator(seed: 7)
+    var values: [Float] = [0, -0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 126.5, -127.49999, 8_388_607.5,
+                           8_388_608, 1e20, -1e20, 65504, 65520, 1e-8, 6e-8, -3e-5]
+    values += (0..<4000).map { _ in Float.random(in: -300...300, using: &generator) }
+    values += (0..<4000).map { _ in Float(Int.random(in: -600...600, using: &generator)) / 4 }
+    for v in values {
+      #expect(GGMLScalars.roundedAway(v) == GGMLScalars.truncated(v.rounded(.toNearestOrAwayFromZero)), "\(v)")
+      if v.magnitude < 4_194_303 {
+        #expect(GGMLScalars.nearestInt(v) == Int32(v.rounded(.toNearestOrEven)), "\(v)")
+      }
+      #expect(GGMLScalars.half(v) == Float16(v).bitPattern, "\(v)")
+    }
+    #expect(GGMLScalars.half(.nan) == 0x7E00 && GGMLScalars.half(-.nan) == 0xFE00)
+    #expect(GGMLScalars.truncated(.nan) == .min && GGMLScalars.truncated(3e9) == .min && GGMLScalars.truncated(-2.9) == -2)
+  }
+
+  @Test func theTypesAreCheapestFirst() {
     let bits = GGMLQuantizer.types.map(\.bitsPerWeight)
     #expect(bits == bits.sorted())
-    #expect(GGMLQuantizer.types.allSatisfy { $0.isDecodable })
+    // GGUF files holding iq4 tensors still open browse-only (types.gguf has none to check them by).
+    #expect(GGMLQuantizer.types.allSatisfy { $0.isDecodable || $0 == .iq4_nl || $0 == .iq4_xs })
     #expect(GGMLType.q4_k.bitsPerWeight == 4.5 && GGMLType.q6_k.bitsPerWeight == 6.5625 && GGMLType.iq4_xs.bitsPerWeight == 4.25)
   }
 }

@@ -38,7 +38,11 @@ func crc32(_ bytes: [UInt8]) -> UInt32 {
 for info in file.tensors where info.dimensions.count == 2 && info.type.isDecodable {
   let columns = info.dimensions[0], rows = min(info.dimensions[1], maxRows)
   let values = Array(try file.decode(info).scalars.prefix(rows * columns))
-  let importance = (0..<columns).map { c -> Float in c % 97 == 5 ? 0 : Float((7919 * c) % 101 + 1) / 16 }
+  var importance = [Float](repeating: 0, count: columns)
+  for c in 0..<columns where c % 97 != 5 {
+    let level = (7919 * c) % 101 + 1
+    importance[c] = Float(level) / 16
+  }
   var lines: [String] = []
   for type in GGMLQuantizer.types where columns % type.blockSize == 0 {
     for weighted in [false, true] {
@@ -51,5 +55,4 @@ for info in file.tensors where info.dimensions.count == 2 && info.type.isDecodab
     }
   }
   print(lines.joined(separator: "\n"))
-  fflush(stdout)
 }
