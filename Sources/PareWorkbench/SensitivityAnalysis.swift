@@ -65,17 +65,19 @@ public struct SensitivityAnalysis: Sendable {
     let reference = evaluator.baseline
     var cells: [SensitivityCell] = []
     var missing: [Candidate] = []
+    // A candidate leaves out the tensors it cannot take (a ggml type whose block does not fit
+    // the rows): those cells stay empty, and the search never offers it there.
+    let fitting = { (candidate: Candidate) in tensors.filter { candidate.fits(shape: $0.shape) } }
     for candidate in candidates {
-      let fitting = tensors.filter { Self.fits(candidate, $0) }.map(\.name)
-      if let cached = cache?.load(candidate, tensors: fitting) { cells += cached } else { missing.append(candidate) }
+      if let cached = cache?.load(candidate, tensors: fitting(candidate).map(\.name)) { cells += cached } else { missing.append(candidate) }
     }
     let order = measurementOrder(tensors)
-    let total = missing.reduce(0) { sum, candidate in sum + order.filter { Self.fits(candidate, $0) }.count }
+    let total = missing.reduce(0) { $0 + fitting($1).count }
     var done = 0
     var caching = cache
     for candidate in missing {
       var measured: [SensitivityCell] = []
-      for tensor in order where Self.fits(candidate, tensor) {
+      for tensor in order where candidate.fits(shape: tensor.shape) {
         if isCancelled() { throw CancellationError() }
         measured.append(try measure(tensor, candidate, isCancelled: isCancelled))
         done += 1
@@ -91,14 +93,6 @@ public struct SensitivityAnalysis: Sendable {
     }
     return SensitivityTable(metric: reference.kind, baseline: reference.baseline, tensors: tensors,
                             candidates: candidates, cells: cells)
-  }
-
-  /// Whether `candidate` applies to `tensor`: a ggml type only to rows that are a whole number
-  /// of its blocks (q4_k needs rows of 256: none of SmolLM2's 576-wide matrices), so such a cell
-  /// is left out of the table rather than refused; every other candidate to every tensor.
-  public static func fits(_ candidate: Candidate, _ tensor: SensitivityTensor) -> Bool {
-    guard let quantize = candidate.quantize, quantize.scheme == .ggml, let type = quantize.type else { return true }
-    return (tensor.shape.last ?? 1) % type.blockSize == 0
   }
 
   /// The tensors from the last layer's backwards (reverse model order when the evaluator cannot
