@@ -10,10 +10,11 @@ Tests/PareWorkbenchTests/Fixtures/LlamaQuantMix/:
 
   {"model": ..., "architecture": ..., "layers": N, "heads": H, "kv_heads": K,
    "tensors": [[name, [ne0, ne1, ...]], ...],            # the F32 file's tensors, in file order
-   "mixes": {"q4_k_m": {"types": {name: type}, "file_bytes": B, "tensor_bytes": T}, ...}}
+   "mixes": {"q4_k_m": {"types": {name: type}, "file_bytes": B, "tensor_bytes": T, "fallbacks": F}, ...}}
 
 `tensor_bytes` is the sum of the tensors' data sizes in the quantized file (no header, no
-padding). The Swift tests rebuild every mix from the shapes alone, so they need neither the
+padding); `fallbacks` is llama.cpp's own count from its log ("F of N tensor(s) required fallback
+quantization", 0 when it prints none). The Swift tests rebuild every mix from the shapes alone, so they need neither the
 models nor llama.cpp.
 
 Usage: python3 scripts/check_llama_mix.py [--keep DIR]   (DIR keeps the F32 GGUFs, for `pare search`)
@@ -22,6 +23,7 @@ import argparse
 import ctypes
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -75,13 +77,35 @@ def write_f32(source, path):
     return shapes, info
 
 
-def quantize(source, target, ftype):
+FALLBACKS = re.compile(r"(\d+) of \d+ tensor\(s\) required fallback quantization")
+
+
+def fallback_count(log):
+    """llama.cpp's count of tensors that fell back, from its log of one quantization."""
+    found = FALLBACKS.findall(log)
+    return int(found[-1]) if found else 0
+
+
+def quantize(source, target, ftype, scratch):
+    """Runs llama.cpp's quantizer; returns its log (its stderr, caught at the descriptor)."""
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = ftype
     params.nthread = 2
-    status = llama_cpp.llama_model_quantize(source.encode(), target.encode(), ctypes.byref(params))
+    log_path = os.path.join(scratch, "quantize.log")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log_path, "w") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            status = llama_cpp.llama_model_quantize(source.encode(), target.encode(), ctypes.byref(params))
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    with open(log_path) as log:
+        text = log.read()
     if status != 0:
-        sys.exit(f"llama_model_quantize failed on {source} (ftype {ftype})")
+        sys.exit(f"llama_model_quantize failed on {source} (ftype {ftype}):\n{text[-2000:]}")
+    return text
 
 
 def read_types(path):
@@ -112,10 +136,11 @@ def main():
             result = {"model": os.path.basename(source), **info, "tensors": shapes, "mixes": {}}
             for name, ftype in FTYPES.items():
                 target = os.path.join(scratch, f"{key}-{name}.gguf")
-                quantize(f32, target, ftype)
+                log = quantize(f32, target, ftype, scratch)
                 types, file_bytes, tensor_bytes = read_types(target)
                 os.remove(target)
-                result["mixes"][name] = {"types": types, "file_bytes": file_bytes, "tensor_bytes": tensor_bytes}
+                result["mixes"][name] = {"types": types, "file_bytes": file_bytes, "tensor_bytes": tensor_bytes,
+                                         "fallbacks": fallback_count(log)}
                 counts = {}
                 for t in types.values():
                     counts[t] = counts.get(t, 0) + 1

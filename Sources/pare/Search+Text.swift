@@ -91,6 +91,6 @@ enum SearchText {
     }
     return Formatting.table(
       header: ["plan", "size", "ratio", "bpw", metric, "predicted", "mean KL", "predicted", "agreement"] + (perplexity ? ["ppl"] : []),
-      rows: rows, rightAligned: Array(1...(perplexity ? 9 : 8)))
+      rows: rows, rightAligned: Set(1...(perplexity ? 9 : 8)))
   }
 }

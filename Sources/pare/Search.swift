@@ -71,8 +71,19 @@ struct Search: ParsableCommand {
     discussion: "Default: 'search', and for a language model the ggml types \(Search.languageModelCandidates)."))
   var candidates: String?
 
-  /// A language model's default candidates: ggml's types from q2_k to q8_0.
-  static let languageModelCandidates = "q2_k,q3_k,q4_0,q4_1,q4_k,q5_0,q5_1,q5_k,q6_k,q8_0"
+  /// A language model's default candidates: ggml's types from q2_k to q8_0 (those Pare
+  /// quantizes to).
+  static var languageModelCandidates: String {
+    let order: [GGMLType] = [.q2_k, .q3_k, .q4_0, .q4_1, .q4_k, .q5_0, .q5_1, .q5_k, .q6_k, .q8_0]
+    return order.filter(GGMLQuantizer.types.contains).map(\.name).joined(separator: ",")
+  }
+
+  /// `languageModelCandidates`, and fp16 when a matrix's rows fit no 32-element block (where
+  /// llama.cpp falls back to F16 and no ggml type would do).
+  static func languageModelCandidates(for setup: SweepSetup) -> String {
+    let odd = SensitivityAnalysis.compressibleTensors(in: setup.model.weights).contains { ($0.shape.last ?? 1) % 32 != 0 }
+    return languageModelCandidates + (odd ? ",fp16" : "")
+  }
 
   @Option(help: "Plans the evolutionary step measures at most, per budget.")
   var evaluations = 100
@@ -117,7 +128,7 @@ struct Search: ParsableCommand {
       try refuseOverwritingInputs(of: setup)
       let language = setup.family as? DecoderLanguageModel
       let mix = try fileType.map { try likeMix($0, model: language, setup: setup) }
-      let list = try given ?? Candidate.parseList(language == nil ? "search" : Self.languageModelCandidates)
+      let list = try given ?? Candidate.parseList(language == nil ? "search" : Self.languageModelCandidates(for: setup))
       let table = try setup.sensitivity(list, isCancelled: isCancelled).table
       let search = PlanSearch(table: table, weights: setup.model.weights, evaluator: setup.evaluator,
                               compression: setup.compression)

@@ -8,7 +8,7 @@ import Testing
 /// llama.cpp's own quantizer wrote from F32 GGUFs of SmolLM2-135M and Gemma-3-270M
 /// (scripts/check_llama_mix.py), with the tensors' shapes, so no model is needed here.
 @Suite struct LlamaQuantMixTests {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  static let root = DecoderLanguageModelTests.root
   static let fixtures = ["smollm2", "gemma3"]
 
   struct Fixture: Decodable {
@@ -16,6 +16,8 @@ import Testing
       let types: [String: String]
       let file_bytes: Int
       let tensor_bytes: Int
+      /// llama.cpp's count of "tensor(s) required fallback quantization".
+      let fallbacks: Int
     }
     let architecture: String
     let layers: Int
@@ -61,6 +63,7 @@ import Testing
         bytes += LlamaQuantMix.bytes(of: type, shape: tensor.shape) ?? -1
       }
       #expect(bytes == expected.tensor_bytes, "\(name) \(ftype)")
+      #expect(try mix.assign(fixture.shapes, model: fixture.model).fallbacks.count == expected.fallbacks, "\(name) \(ftype)")
     }
   }
 
@@ -71,8 +74,10 @@ import Testing
     var counts: [GGMLType: Int] = [:]
     for type in assignment.types.values { counts[type, default: 0] += 1 }
     #expect(counts == [.q5_0: 166, .q4_k: 16, .q6_k: 14, .q8_0: 15])
-    // Every q5_0 is a q4_k that fell back, and the tied embedding's q6_k fell back to q8_0.
-    #expect(assignment.fallbacks.count == 166 + 1)
+    // Every q5_0 is a q4_k that fell back, every q8_0 but the tied embedding's (the head's
+    // rule gives it q8_0 at once) a q6_k: llama.cpp's "180 of 272 tensor(s) required fallback".
+    #expect(assignment.fallbacks.count == 166 + 14)
+    #expect(assignment.fallbacks.count == fixture.mixes["q4_k_m"]?.fallbacks)
     let mib = Double(fixture.mixes["q4_k_m"]?.file_bytes ?? 0) / 1_000_000
     #expect(mib > 105 && mib < 106)
   }
