@@ -61,6 +61,28 @@ public struct PlanSearch: Sendable {
     return Int((Double(originalBytes) / ratio).rounded(.down))
   }
 
+  /// Parameters of the tensors the search may change (the table's): what bits per weight count.
+  public var compressibleParameters: Int { table.tensors.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+
+  /// Bytes of the tensors the search leaves as stored (biases, norms).
+  public var fixedBytes: Int { originalBytes - table.tensors.reduce(0) { $0 + $1.bytes } }
+
+  /// Bits per weight a budget may be given as: positive and finite.
+  public static func isValidBitsPerWeight(_ bits: Double) -> Bool { bits > 0 && bits.isFinite }
+
+  /// The budget for `bits` bits per weight over the compressible tensors: the tensors the
+  /// search leaves alone as stored, plus ⌊bits × compressible parameters / 8⌋ bytes.
+  public func budget(bitsPerWeight bits: Double) -> Int {
+    guard Self.isValidBitsPerWeight(bits) else { return originalBytes }
+    return fixedBytes + Int((bits * Double(compressibleParameters) / 8).rounded(.down))
+  }
+
+  /// A plan's bits per weight over the compressible tensors: their bytes (compressed, or as
+  /// stored when left alone) × 8 / their parameters.
+  public func bitsPerWeight(_ plan: MeasuredPlan) -> Double {
+    Double(plan.compressedBytes - fixedBytes) * 8 / Double(max(compressibleParameters, 1))
+  }
+
   /// The cost the knapsack minimises for `cell`: the figure the metric's kind names as its
   /// search cost (a classifier's KL divergence), else the metric's loss.
   public func predictedLoss(_ cell: SensitivityCell) -> Double {

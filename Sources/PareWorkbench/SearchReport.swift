@@ -10,10 +10,11 @@ public struct PlanReport: Encodable, Sendable {
   let meanKL: Double?
   let predictedValue: Double?
   let predictedMeanKL: Double?
+  let perplexity: Double?
   let tensors: [String: Candidate]
 
   enum CodingKeys: String, CodingKey {
-    case ratio, value, agreement, tensors
+    case ratio, value, agreement, tensors, perplexity
     case compressedBytes = "compressed_bytes", meanKL = "mean_kl"
     case predictedValue = "predicted_value", predictedMeanKL = "predicted_mean_kl"
   }
@@ -23,6 +24,7 @@ public struct PlanReport: Encodable, Sendable {
     (compressedBytes, ratio, tensors) = (plan.compressedBytes, plan.ratio, plan.choices)
     (value, agreement, meanKL) = (plan.measured.value, plan.measured.agreement, plan.measured.meanKLDivergence)
     (predictedValue, predictedMeanKL) = (plan.predicted?.value, plan.predicted?.meanKL)
+    perplexity = plan.measured.secondary("perplexity")
   }
 }
 
@@ -42,20 +44,43 @@ public struct SearchReport: Encodable, Sendable {
   let uniform: PlanReport?
   let evaluations: Int
   let improvements: Int
+  /// The found plan's bits per weight over the compressible tensors (`PlanSearch.bitsPerWeight`).
+  let bitsPerWeight: Double?
+  /// `--like`: llama.cpp's mix measured as a plan.
+  let like: LikeReport?
 
   enum CodingKeys: String, CodingKey {
-    case model, data, metric, direction, baseline, allocated, found, uniform, evaluations, improvements
-    case originalBytes = "original_bytes", budgetBytes = "budget_bytes"
+    case model, data, metric, direction, baseline, allocated, found, uniform, evaluations, improvements, like
+    case originalBytes = "original_bytes", budgetBytes = "budget_bytes", bitsPerWeight = "bits_per_weight"
   }
 
-  /// The report of `outcome` (a search over `table`) on `model` with `data`.
+  /// The report of `outcome` (a search over `table`) on `model` with `data`, with llama.cpp's
+  /// mix (`like`) when the budget was its size.
   public init(_ outcome: SearchOutcome, uniform: MeasuredPlan?, table: SensitivityTable, model: ModelReference,
-              data: DataReference) {
+              data: DataReference, like: LikeReport? = nil, bitsPerWeight: Double? = nil) {
+    (self.like, self.bitsPerWeight) = (like, bitsPerWeight)
     (self.model, self.data, metric, baseline) = (model, data, table.metric.name, table.baseline)
     direction = table.metric.direction.rawValue
     (originalBytes, budgetBytes) = (outcome.found.originalBytes, outcome.budget)
     (allocated, found, self.uniform) = (PlanReport(outcome.allocated), PlanReport(outcome.found), uniform.map(PlanReport.init))
     (evaluations, improvements) = (outcome.evaluations, outcome.improvements)
+  }
+}
+
+/// llama.cpp's mix of a file type, measured as a plan (`pare search --like`).
+public struct LikeReport: Encodable, Sendable {
+  let fileType: String
+  let plan: PlanReport
+  let bitsPerWeight: Double
+
+  enum CodingKeys: String, CodingKey {
+    case plan
+    case fileType = "file_type", bitsPerWeight = "bits_per_weight"
+  }
+
+  /// The mix of `fileType` ("q4_k_m") measured as `plan`, in `search`'s bits per weight.
+  public init(fileType: String, plan: MeasuredPlan, search: PlanSearch) {
+    (self.fileType, self.plan, bitsPerWeight) = (fileType, PlanReport(plan), search.bitsPerWeight(plan))
   }
 }
 

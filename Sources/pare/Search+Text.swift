@@ -9,33 +9,38 @@ enum SearchText {
     value == value.rounded() && value < 1e15 ? String(Int(value)) : String(format: "%g", value)
   }
 
-  /// One search: the plan's tensors, then the knapsack's plan, the plan found and the uniform
-  /// plan side by side.
-  static func one(_ outcome: SearchOutcome, uniform: MeasuredPlan?, table: SensitivityTable, setup: SweepSetup,
-                  written: String?) -> String {
-    let found = outcome.found
+  /// One search: the plan's tensors, then the knapsack's plan, the plan found, the uniform plan
+  /// and (`--like`) llama.cpp's mix side by side.
+  static func one(_ outcome: SearchOutcome, uniform: MeasuredPlan?, like: MeasuredLike?, search: PlanSearch,
+                  setup: SweepSetup, written: [String]) -> String {
+    let found = outcome.found, table = search.table
     let tensorRows = table.tensors.map { tensor -> [String] in
+      // --like: the mix's type of the tensor in a last column.
+      let mixColumn = like.map { [$0.plan.choices[tensor.name]?.description ?? "-"] } ?? []
       guard let candidate = found.choices[tensor.name], let cell = table.cell(tensor.name, candidate) else {
-        return [tensor.name, Formatting.bytes(tensor.bytes), "-", Formatting.bytes(tensor.bytes), ""]
+        return [tensor.name, Formatting.bytes(tensor.bytes), "-", Formatting.bytes(tensor.bytes), ""] + mixColumn
       }
       return [tensor.name, Formatting.bytes(tensor.bytes), candidate.description, Formatting.bytes(cell.bytes),
-              Formatting.change(table.metric, cell.value, from: table.baseline)]
+              Formatting.change(table.metric, cell.value, from: table.baseline)] + mixColumn
     }
     let others = found.originalBytes - table.tensors.reduce(0) { $0 + $1.bytes }
     var plans = [("knapsack", outcome.allocated), ("searched, \(outcome.evaluations) evaluated", found)]
     if let uniform, let bits = uniform.choices.values.first?.quantize?.bits { plans.append(("uniform int\(bits)", uniform)) }
+    if let like { plans.append(("llama.cpp \(like.fileType.displayName)", like.plan)) }
+    let budgetBits = Double(outcome.budget - search.fixedBytes) * 8 / Double(max(search.compressibleParameters, 1))
     var lines = [
       header(metric: table.metric.name, baseline: table.baseline, setup: setup),
       "budget    \(Formatting.bytes(outcome.budget)) of \(Formatting.bytes(found.originalBytes)) "
-        + String(format: "(%.2fx)", Double(found.originalBytes) / Double(max(outcome.budget, 1))),
+        + String(format: "(%.2fx), %.4g bits per weight over the compressible tensors", Double(found.originalBytes) / Double(max(outcome.budget, 1)), budgetBits)
+        + (like.map { ": the size of llama.cpp's \($0.fileType.displayName) mix" } ?? ""),
       "",
-      Formatting.table(header: ["tensor", "size", "choice", "compressed", "alone"], rows: tensorRows,
-                       rightAligned: [1, 3, 4]),
+      Formatting.table(header: ["tensor", "size", "choice", "compressed", "alone"] + (like.map { [$0.fileType.displayName] } ?? []),
+                       rows: tensorRows, rightAligned: [1, 3, 4]),
       "other tensors, as stored: \(Formatting.bytes(others)); 'alone': \(Formatting.changeMeaning(table.metric)) with only that tensor compressed",
       "",
-      planTable(plans, metric: table.metric.name),
+      planTable(plans, metric: table.metric.name, search: search),
     ]
-    if let written { lines.append("wrote     \(Formatting.displayPath(written))") }
+    if !written.isEmpty { lines.append("wrote     " + written.map(Formatting.displayPath).joined(separator: ", ")) }
     return lines.joined(separator: "\n")
   }
 
@@ -70,17 +75,22 @@ enum SearchText {
     "model     \(setup.model.name), \(metric) \(String(format: "%.4f", baseline)) on \(Formatting.displayPath(setup.data.path))"
   }
 
-  private static func planTable(_ plans: [(String, MeasuredPlan)], metric: String) -> String {
+  /// The plans side by side: size, bits per weight over the compressible tensors, the metric
+  /// measured and predicted, and perplexity when measured (language models).
+  private static func planTable(_ plans: [(String, MeasuredPlan)], metric: String, search: PlanSearch) -> String {
+    let perplexity = plans.contains { $0.1.measured.secondary("perplexity") != nil }
     let rows = plans.map { name, plan -> [String] in
       func kl(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "-" }
       return [name, Formatting.bytes(plan.compressedBytes), String(format: "%.2fx", plan.ratio),
+              String(format: "%.3f", search.bitsPerWeight(plan)),
               String(format: "%.4f", plan.measured.value),
               plan.predicted.map { String(format: "%.4f", $0.value) } ?? "-",
               kl(plan.measured.meanKLDivergence), kl(plan.predicted?.meanKL),
               plan.measured.agreement.map { String(format: "%.4f", $0) } ?? "-"]
+        + (perplexity ? [plan.measured.secondary("perplexity").map { String(format: "%.4f", $0) } ?? "-"] : [])
     }
     return Formatting.table(
-      header: ["plan", "size", "ratio", metric, "predicted", "mean KL", "predicted", "agreement"],
-      rows: rows, rightAligned: [1, 2, 3, 4, 5, 6, 7])
+      header: ["plan", "size", "ratio", "bpw", metric, "predicted", "mean KL", "predicted", "agreement"] + (perplexity ? ["ppl"] : []),
+      rows: rows, rightAligned: Set(1...(perplexity ? 9 : 8)))
   }
 }

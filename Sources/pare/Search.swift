@@ -4,8 +4,8 @@ import PareCompression
 import PareFormats
 import PareWorkbench
 
-/// `pare search MODEL --target-ratio X | --target-bytes N | --frontier`: a plan for a size budget,
-/// chosen from the sensitivity table and refined by measurement.
+/// `pare search MODEL --target-ratio X | --target-bytes N | --target-bpw B | --like FTYPE | --frontier`:
+/// a plan for a size budget, chosen from the sensitivity table and refined by measurement.
 struct Search: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "search",
@@ -20,6 +20,12 @@ struct Search: ParsableCommand {
       fits the budget and measures better (a lower KL divergence for classifiers, whose labels \
       the search never uses; a higher metric otherwise). The budget \
       counts the whole model: tensors the search does not compress (biases) stay as stored.
+
+      --like FTYPE (a language model) sets the budget to the exact size of llama.cpp's FTYPE mix \
+      for this model (q4_k_m: the type `llama-quantize` gives each tensor, its fallbacks \
+      included; the other tensors as stored), measures that mix as a plan too, and prints both. \
+      A language model's default candidates are the ggml types q2_k to q8_0, each on the \
+      tensors whose rows are a whole number of its blocks.
 
       --frontier searches each ratio of --ratios and keeps, for each, the best plan measured \
       within its budget; it prints a table and a plot, and --svg writes the plot as SVG. The \
@@ -38,6 +44,19 @@ struct Search: ParsableCommand {
   @Option(help: "Budget in bytes for the whole model.")
   var targetBytes: Int?
 
+  @Option(help: ArgumentHelp(
+    "Budget in bits per weight over the compressible tensors, e.g. 4.5.",
+    discussion: "The compressed bytes of the tensors the search may change (matrices; a tensor left alone counts as stored) x 8 / their parameter count; the other tensors (norms, biases) are kept as stored on top of it."))
+  var targetBpw: Double?
+
+  @Option(help: ArgumentHelp(
+    "Budget: the size of llama.cpp's mix of this file type for this language model, e.g. q4_k_m.",
+    discussion: "One of \(LlamaQuantMix.FileType.list). The mix is measured beside the plan found."))
+  var like: String?
+
+  @Option(help: "With --like: also write llama.cpp's mix as a plan here.")
+  var likeOutput: String?
+
   @Flag(help: "Search every ratio of --ratios and print the Pareto frontier.")
   var frontier = false
 
@@ -47,8 +66,24 @@ struct Search: ParsableCommand {
   @Option(help: "Leave out candidates whose own metric drop exceeds D (0.01 is one point); fail when the plan found drops more.")
   var maxDrop: Double?
 
-  @Option(help: "Candidates to choose from, as for `pare sensitivity` ('search' is a larger default set).")
-  var candidates = "search"
+  @Option(help: ArgumentHelp(
+    "Candidates to choose from, as for `pare sensitivity` ('search' is a larger default set).",
+    discussion: "Default: 'search', and for a language model the ggml types \(Search.languageModelCandidates)."))
+  var candidates: String?
+
+  /// A language model's default candidates: ggml's types from q2_k to q8_0 (those Pare
+  /// quantizes to).
+  static var languageModelCandidates: String {
+    let order: [GGMLType] = [.q2_k, .q3_k, .q4_0, .q4_1, .q4_k, .q5_0, .q5_1, .q5_k, .q6_k, .q8_0]
+    return order.filter(GGMLQuantizer.types.contains).map(\.name).joined(separator: ",")
+  }
+
+  /// `languageModelCandidates`, and fp16 when a matrix's rows fit no 32-element block (where
+  /// llama.cpp falls back to F16 and no ggml type would do).
+  static func languageModelCandidates(for setup: SweepSetup) -> String {
+    let odd = SensitivityAnalysis.compressibleTensors(in: setup.model.weights).contains { ($0.shape.last ?? 1) % 32 != 0 }
+    return languageModelCandidates + (odd ? ",fp16" : "")
+  }
 
   @Option(help: "Plans the evolutionary step measures at most, per budget.")
   var evaluations = 100
@@ -66,23 +101,34 @@ struct Search: ParsableCommand {
   var json = false
 
   func validate() throws {
-    guard [targetRatio != nil, targetBytes != nil, frontier].filter({ $0 }).count == 1 else {
-      throw ValidationError("give exactly one of --target-ratio, --target-bytes and --frontier")
+    guard [targetRatio != nil, targetBytes != nil, targetBpw != nil, like != nil, frontier].filter({ $0 }).count == 1 else {
+      throw ValidationError("give exactly one of --target-ratio, --target-bytes, --target-bpw, --like and --frontier")
     }
+    if let like {
+      do { _ = try LlamaQuantMix.FileType(parsing: like) } catch { throw ValidationError("--like: \(error.message)") }
+    }
+    if likeOutput != nil && like == nil { throw ValidationError("--like-output needs --like") }
     if let targetRatio, !PlanSearch.isValidRatio(targetRatio) {
       throw ValidationError("--target-ratio must be a finite number of at least 1 (original size / ratio), got \(targetRatio)")
     }
     if let targetBytes, targetBytes < 1 { throw ValidationError("--target-bytes must be at least 1") }
+    if let targetBpw, !PlanSearch.isValidBitsPerWeight(targetBpw) {
+      throw ValidationError("--target-bpw must be a finite number of bits per weight above 0, got \(targetBpw)")
+    }
     if svg != nil && !frontier { throw ValidationError("--svg needs --frontier") }
     guard evaluations >= 0 else { throw ValidationError("--evaluations must be at least 0") }
     _ = try ladder()
   }
 
   func run() throws {
-    let list = try Candidate.parseList(candidates)
+    let given = try candidates.map(Candidate.parseList)
+    let fileType = try like.map { try LlamaQuantMix.FileType(parsing: $0) }
     try Interrupt.run { isCancelled in
       let setup = try SweepSetup(modelPath: model, options: evaluationData)
       try refuseOverwritingInputs(of: setup)
+      let language = setup.family as? DecoderLanguageModel
+      let mix = try fileType.map { try likeMix($0, model: language, setup: setup) }
+      let list = try given ?? Candidate.parseList(language == nil ? "search" : Self.languageModelCandidates(for: setup))
       let table = try setup.sensitivity(list, isCancelled: isCancelled).table
       let search = PlanSearch(table: table, weights: setup.model.weights, evaluator: setup.evaluator,
                               compression: setup.compression)
@@ -90,14 +136,41 @@ struct Search: ParsableCommand {
       if frontier {
         try runFrontier(search, options: options, setup: setup, isCancelled: isCancelled)
       } else {
-        try runOne(search, options: options, setup: setup, isCancelled: isCancelled)
+        try runOne(search, options: options, setup: setup, mix: mix, isCancelled: isCancelled)
       }
     }
   }
 
-  private func runOne(_ search: PlanSearch, options: PlanSearch.Options, setup: SweepSetup,
+  /// llama.cpp's mix of `fileType` for `model` (nil: not a language model), refused in one line
+  /// for any other model; warns when the model's tensors are stored quantized.
+  private func likeMix(_ fileType: LlamaQuantMix.FileType, model language: DecoderLanguageModel?,
+                       setup: SweepSetup) throws -> LikeMix {
+    guard let language else {
+      throw ModelError(file: model, "--like needs a language model: llama.cpp's mixes are defined for decoders "
+        + "(Pare reproduces them for \(LlamaQuantMix.architectures.joined(separator: ", "))), and this is "
+        + (setup.family.map { type(of: $0).description } ?? "no model Pare runs"))
+    }
+    let mix = LlamaQuantMix(fileType: fileType)
+    let bytes: Int
+    do { bytes = try mix.bytes(config: language.config, weights: setup.model.weights) } catch {
+      throw ModelError(file: model, "--like \(fileType.rawValue): \(error.message)")
+    }
+    let stored = setup.model.weights.entries.filter {
+      guard let type = setup.model.weights.ggmlType(of: $0.name) else { return false }
+      return ![GGMLType.f32, .f16, .bf16].contains(type)
+    }
+    if !stored.isEmpty {
+      FileHandle.standardError.write(Data(("warning: \(stored.count) of the model's tensors are stored quantized: left as "
+        + "stored they cost their stored bytes and lose nothing against this baseline, which llama.cpp's mix cannot; "
+        + "compare on an F32 or F16 GGUF\n").utf8))
+    }
+    return LikeMix(mix: mix, config: language.config, bytes: bytes)
+  }
+
+  private func runOne(_ search: PlanSearch, options: PlanSearch.Options, setup: SweepSetup, mix: LikeMix?,
                       isCancelled: @escaping @Sendable () -> Bool) throws {
-    let budget = targetBytes ?? search.budget(ratio: targetRatio ?? 1)
+    let budget = mix?.bytes ?? targetBytes ?? targetBpw.map(search.budget(bitsPerWeight:))
+      ?? search.budget(ratio: targetRatio ?? 1)
     var bar = ProgressBar(label: "search")
     let outcome: SearchOutcome
     do {
@@ -109,22 +182,32 @@ struct Search: ParsableCommand {
     }
     bar.finish()
     let uniform = try UniformPlan.best(within: budget, search: search, isCancelled: isCancelled)
+    let like = try mix.map { like in
+      MeasuredLike(fileType: like.mix.fileType,
+                   plan: try like.mix.measured(by: search, config: like.config, isCancelled: isCancelled))
+    }
     let drop = search.table.metric.drop(outcome.found.measured.value, from: search.table.baseline)
     if let maxDrop, drop > maxDrop {
       throw ModelError(file: model, String(
         format: "no plan within %d bytes keeps the %@ drop within %g (the best found drops %.4f); raise the budget or --max-drop",
         budget, search.table.metric.name, maxDrop, drop))
     }
-    var written: String?
+    var written: [String] = []
     if let output {
       try write(outcome.found, setup: setup, to: output)
-      written = output
+      written.append(output)
+    }
+    if let likeOutput, let like {
+      try write(like.plan, setup: setup, to: likeOutput)
+      written.append(likeOutput)
     }
     if json {
       print(try Formatting.json(SearchReport(outcome, uniform: uniform, table: search.table,
-                                             model: setup.modelReference, data: setup.data)))
+                                             model: setup.modelReference, data: setup.data,
+                                             like: like.map { LikeReport(fileType: $0.fileType.rawValue, plan: $0.plan, search: search) },
+                                             bitsPerWeight: search.bitsPerWeight(outcome.found))))
     } else {
-      print(SearchText.one(outcome, uniform: uniform, table: search.table, setup: setup, written: written))
+      print(SearchText.one(outcome, uniform: uniform, like: like, search: search, setup: setup, written: written))
     }
   }
 
@@ -158,7 +241,7 @@ struct Search: ParsableCommand {
   /// Refuses, before the sweep, an --output or --svg that is one of the model's files or the data.
   private func refuseOverwritingInputs(of setup: SweepSetup) throws {
     let inputs = setup.model.inputFiles + [setup.data.path]
-    var outputs = [svg].compactMap { $0 }
+    var outputs = [svg, likeOutput].compactMap { $0 }
     if let output {
       try OutputPath.refuseUnexpandedTilde(output, home: ProcessInfo.processInfo.environment["HOME"])
       outputs += frontier ? try ladder().map { frontierPlanPath(ratio: $0, in: output) } : [output]
@@ -183,4 +266,17 @@ struct Search: ParsableCommand {
   private func write(_ plan: MeasuredPlan, setup: SweepSetup, to path: String) throws {
     try AtomicFile.write([Array(plan.fileContents(model: setup.modelReference).jsonData())], to: path)
   }
+}
+
+/// llama.cpp's mix for `--like`, with its size for the model.
+struct LikeMix {
+  let mix: LlamaQuantMix
+  let config: DecoderConfig
+  let bytes: Int
+}
+
+/// The mix measured as a plan.
+struct MeasuredLike {
+  let fileType: LlamaQuantMix.FileType
+  let plan: MeasuredPlan
 }

@@ -19,6 +19,8 @@ struct SweepSetup {
   let evaluator: any LayerOrderedEvaluator
   /// The evaluator's compressed tensors, shared with the sweep and the search.
   let compression: CompressionCache
+  /// The family that runs the model.
+  let family: (any ModelFamily)?
 
   /// Opens `modelPath` and its evaluator on the data `options` names (or the bundled data).
   init(modelPath: String, options: EvaluationDataOptions) throws {
@@ -31,6 +33,7 @@ struct SweepSetup {
       throw ValidationError("\(modelPath): nothing to measure this model on: \(why)")
     }
     (self.modelPath, self.model, self.evaluator, self.data, self.compression) = (modelPath, model, measured.evaluator, measured.data, compression)
+    family = opened.family
     modelReference = ModelReference(path: modelPath, sha256: model.weights.sha256())
   }
 

@@ -59,7 +59,7 @@ struct ReportTests {
     let search = try run(["search", model, "--target-ratio", "8", "--candidates", "int2,int4,int8,prune90+int4",
                           "--evaluations", "5", "--output", plan, "--json"])
     #expect(Set(search.keys) == ["model", "data", "metric", "direction", "baseline", "original_bytes", "budget_bytes", "allocated",
-                                 "found", "uniform", "evaluations", "improvements"])
+                                 "found", "uniform", "evaluations", "improvements", "bits_per_weight"])
     let found = try #require(search["found"] as? [String: Any])
     #expect(Set(found.keys).isSuperset(of: ["compressed_bytes", "ratio", "value", "agreement", "mean_kl", "predicted_value",
                                             "predicted_mean_kl", "tensors"]))

@@ -1,0 +1,88 @@
+import Foundation
+import PareCompression
+import PareFormats
+import Testing
+
+@testable import PareWorkbench
+
+/// The mix on Pare's own models: Hugging Face names mapped to GGUF names, the mix as a plan,
+/// and a search within the mix's size (`pare search --like`), on the tiny Llama fixtures.
+@Suite(.serialized) struct LlamaQuantMixSearchTests {
+  static let gguf = DecoderLanguageModelTests.path("Tests/PareWorkbenchTests/Fixtures/tiny-llama.gguf")
+
+  /// The HF checkpoint and its GGUF conversion get the same mix, tensor for tensor: rows of 64
+  /// fit no 256-element block, so q4_k falls back to q5_0, and ffn_down's rows of 80 fit no
+  /// 32-element block either: F16.
+  @Test func huggingFaceNamesGetTheirGGUFTensorsTypes() throws {
+    // The checkpoint tiny-llama.gguf was converted from (scripts/make_tiny_gguf.py).
+    let folder = DecoderLanguageModelTests.path("Tests/PareEngineTests/Fixtures/decoders/llama")
+    let hfWeights = try WeightStore(file: folder + "/model.safetensors")
+    let hfConfig = try DecoderConfig.load(configData: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json")),
+                                          file: folder + "/config.json", weights: hfWeights)
+    let converted = try DecoderLanguageModelTests.family(Self.gguf)
+    let ggufWeights = try OpenedModel(path: Self.gguf).directory.weights
+    let mix = LlamaQuantMix(fileType: .q4_k_m)
+    let fromHF = try mix.assign(config: hfConfig, weights: hfWeights)
+    let fromGGUF = try mix.assign(config: converted.config, weights: ggufWeights)
+    let names = LlamaQuantMix.ggufNames(config: hfConfig)
+    #expect(fromHF.types.count == fromGGUF.types.count && fromHF.types.count == 16)
+    for (name, type) in fromHF.types { #expect(fromGGUF.types[names[name] ?? ""] == type, "\(name)") }
+    #expect(fromGGUF.types["blk.0.ffn_down.weight"] == .f16 && fromGGUF.types["blk.1.attn_q.weight"] == .q5_0)
+    // Two blocks: use_more_bits(i, 2) holds for both attn_v (i >= 7*2/8 = 1, and i < 2/8 = 0 fails for 0:
+    // (0 - 0) % 3 == 2 fails too), so blk.0's attn_v stays q4_k -> q5_0 and blk.1's gets q6_k -> q8_0.
+    #expect(fromGGUF.types["blk.0.attn_v.weight"] == .q5_0 && fromGGUF.types["blk.1.attn_v.weight"] == .q8_0)
+    #expect(fromGGUF.types["output.weight"] == .q8_0 && fromGGUF.types["token_embd.weight"] == .q5_0)
+  }
+
+  /// The mix measured as a plan, and a search within its size finds a plan no larger. (Q4_0:
+  /// its types are q4_0, the head's q6_k fallen back to q8_0, and F16 for ffn_down's rows of 80.)
+  @Test func aSearchWithinTheMixsSize() throws {
+    let model = try DecoderLanguageModelTests.family(Self.gguf)
+    let weights = try OpenedModel(path: Self.gguf).directory.weights
+    let data = EvaluationData(path: DecoderLanguageModelTests.sentences, limit: 2, itemLength: 32)
+    let compression = CompressionCache(byteLimit: 64 << 20)
+    let evaluator = try model.evaluator(on: data, compression: compression, cachesActivations: true)
+    let candidates = try Candidate.parseList("q4_0,q8_0,fp16")
+    let table = try SensitivityAnalysis(weights: weights, evaluator: evaluator, compression: compression, cache: nil)
+      .run(candidates: candidates)
+    // q4_0 and q8_0 fit all but ffn_down's rows of 80, fp16 fits all.
+    #expect(table.cells.count == 2 * (table.tensors.count - 2) + table.tensors.count)
+    #expect(table.cells.allSatisfy { !$0.tensor.hasSuffix("ffn_down.weight") || $0.candidate.description == "fp16" })
+    let search = PlanSearch(table: table, weights: weights, evaluator: evaluator, compression: compression)
+    let mix = LlamaQuantMix(fileType: .q4_0)
+    #expect(Set(try mix.types(for: weights.entries.map { ($0.name, $0.shape) }, model: LlamaQuantMix.model(of: model.config)).values)
+      == [.q4_0, .q8_0, .f16])
+    let budget = try mix.bytes(config: model.config, weights: weights)
+    let measured = try mix.measured(by: search, config: model.config)
+    #expect(measured.compressedBytes == budget)
+    // Every quantized tensor at its type's exact size, norms as stored (F32).
+    let norms = weights.entries.filter { $0.shape.count == 1 }.reduce(0) { $0 + $1.byteRange.count }
+    let expected = try mix.assign(config: model.config, weights: weights).types.reduce(norms) { total, item in
+      total + (LlamaQuantMix.bytes(of: item.value, shape: try #require(weights.entry(named: item.key)).shape) ?? 0)
+    }
+    #expect(budget == expected)
+    #expect(measured.measured.value > 0)
+    let outcome = try search.run(budget: budget, options: .init(evaluations: 3, seed: 1))
+    #expect(outcome.found.compressedBytes <= budget)
+    #expect(search.bitsPerWeight(outcome.found) <= search.bitsPerWeight(measured) + 1e-9)
+  }
+
+  /// --target-bpw: the budget holds the untouched tensors as stored plus bits × parameters / 8.
+  @Test func aBitsPerWeightBudget() throws {
+    let model = try DecoderLanguageModelTests.family(Self.gguf)
+    let weights = try OpenedModel(path: Self.gguf).directory.weights
+    let data = EvaluationData(path: DecoderLanguageModelTests.sentences, limit: 1, itemLength: 32)
+    let compression = CompressionCache(byteLimit: 64 << 20)
+    let evaluator = try model.evaluator(on: data, compression: compression, cachesActivations: true)
+    let table = try SensitivityAnalysis(weights: weights, evaluator: evaluator, compression: compression, cache: nil)
+      .run(candidates: try Candidate.parseList("int4,int8"))
+    let search = PlanSearch(table: table, weights: weights, evaluator: evaluator, compression: compression)
+    let parameters = table.tensors.reduce(0) { $0 + $1.shape.reduce(1, *) }
+    #expect(search.compressibleParameters == parameters)
+    #expect(search.fixedBytes == weights.entries.filter { $0.shape.count == 1 }.reduce(0) { $0 + $1.byteRange.count })
+    #expect(search.budget(bitsPerWeight: 6) == search.fixedBytes + 6 * parameters / 8)
+    #expect(search.budget(bitsPerWeight: 32) == search.originalBytes)
+    let outcome = try search.run(budget: search.budget(bitsPerWeight: 6), options: .init(evaluations: 2, seed: 1))
+    #expect(search.bitsPerWeight(outcome.found) <= 6)
+  }
+}
