@@ -96,6 +96,6 @@ extension Array where Element == Float {
        zip(back, self).allSatisfy({ $0.bitPattern == $1.bitPattern }) {
       return (dtype, bytes)
     }
-    return (.f32, flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } })
+    return (.f32, flatMap { (value: Float) -> [UInt8] in Swift.withUnsafeBytes(of: value.bitPattern.littleEndian) { [UInt8]($0) } })
   }
 }
