@@ -176,3 +176,78 @@ import Testing
     #expect(GGUFExport.fileType(mostly: []) == 0)
   }
 }
+
+/// The GGUF and llama-quantize exports of the tiny llama GGUF (PareWorkbenchTests' fixture)
+/// under Fixtures/export/gguf-plan.json: q8_0 and q4_0 blocks as gguf-py's quantizers make them
+/// (Fixtures/export/gguf-blocks.safetensors, scripts/make_gguf_export_fixtures.py), an int spec
+/// and an fp16 spec written as exact values, every other tensor as stored.
+@Suite struct GGUFExportTests {
+  static let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../PareWorkbenchTests/Fixtures/tiny-llama.gguf").standardized.path
+
+  static func applied() throws -> (ModelDirectory, AppliedPlan) {
+    let model = try ModelDirectory.open(source)
+    let plan = try Plan.load(path: ExportFormatTests.fixtures.appendingPathComponent("gguf-plan.json").path)
+    try plan.validate(against: model.weights, file: "gguf-plan.json")
+    return (model, try AppliedPlan(plan: plan, weights: model.weights))
+  }
+
+  @Test func ggufKeepsMetadataAndOrderWithBlocksAndExactValues() throws {
+    let (model, applied) = try Self.applied()
+    let result = try GGUFExport.export(applied, model: model)
+    #expect(result.writtenExactly == ["blk.0.attn_v.weight", "blk.1.attn_q.weight"])
+    try withTemporaryDirectory { directory in
+      let path = directory + "/model.gguf"
+      try AtomicFile.write(result.file.chunks, to: path)
+      let written = try GGUFFile(path: path), input = try #require(model.gguf)
+      #expect(written.version == 3)
+      #expect(written.tensors.map(\.name) == input.tensors.map(\.name))
+      #expect(written.metadata.integer("general.quantization_version") == 2)
+      // The matrices are mostly F32 still: ALL_F32 as llama.cpp would guess.
+      #expect(written.metadata.integer("general.file_type") == 0)
+      for key in input.metadata.keys where key != "general.file_type" && key != "general.quantization_version" {
+        #expect(written.metadata[key] == input.metadata[key], "\(key)")
+      }
+      let expected = try SafetensorsFile(path: ExportFormatTests.fixtures.appendingPathComponent("gguf-blocks.safetensors").path)
+      for info in written.tensors {
+        let original = try #require(input.tensor(named: info.name))
+        let bytes = written.withBytes(of: info) { Array($0) }
+        #expect(info.shape == original.shape)
+        switch info.name {
+        case "blk.0.attn_q.weight", "blk.0.attn_k.weight":
+          #expect(info.type == (info.name.contains("attn_q") ? .q8_0 : .q4_0))
+          let entry = try #require(expected.entry(named: info.name))
+          #expect(bytes == expected.withRawBytes(of: entry) { Array($0) }, "\(info.name)")
+        case "blk.0.attn_v.weight", "blk.1.attn_q.weight":
+          // Exact values: an int grid's products need F32; fp16's values are F16.
+          #expect(info.type == (info.name == "blk.1.attn_q.weight" ? .f16 : .f32))
+          #expect(try written.decode(info).scalars == applied.compressed[info.name]?.values.scalars)
+        default:
+          #expect(info.type == original.type)
+          #expect(bytes == input.withBytes(of: original) { Array($0) }, "\(info.name)")
+        }
+      }
+    }
+  }
+
+  @Test func llamaQuantizeListsTheGGMLTypesAndRefusesTheRest() throws {
+    let model = try ModelDirectory.open(Self.source)
+    let plan = Plan(tensors: ["blk.0.attn_q.weight": CompressionSpec(quantize: .ggml(.q8_0)),
+                              "blk.1.attn_k.weight": CompressionSpec(quantize: .ggml(.q4_0))])
+    let applied = try AppliedPlan(plan: plan, weights: model.weights)
+    let file = try TensorTypeFileExport.file(applied, model: model)
+    #expect(String(decoding: file.chunks.joined(), as: UTF8.self)
+      == "^blk\\.0\\.attn_q\\.weight$=q8_0\n^blk\\.1\\.attn_k\\.weight$=q4_0\n")
+    let (_, mixed) = try Self.applied()
+    #expect(throws: PackedModelError.self) { try TensorTypeFileExport.file(mixed, model: model) }
+  }
+
+  @Test func lowRankIsRefusedNamingEveryTensor() throws {
+    let model = try ModelDirectory.open(Self.source)
+    let plan = Plan(tensors: ["blk.0.attn_q.weight": CompressionSpec(lowrank: LowRankSpec(rank: 4)),
+                              "blk.1.attn_q.weight": CompressionSpec(lowrank: LowRankSpec(rank: 8))])
+    let applied = try AppliedPlan(plan: plan, weights: model.weights)
+    let error = #expect(throws: PackedModelError.self) { try GGUFExport.export(applied, model: model) }
+    #expect(error?.message == "GGUF cannot store low-rank factors; plan another spec for blk.0.attn_q.weight, blk.1.attn_q.weight")
+  }
+}

@@ -63,12 +63,17 @@ public enum GGUFExport {
 
   /// The ggml type of `spec`; nil when it is not a ggml spec.
   static func ggmlType(of spec: CompressionSpec) -> GGMLType? {
-    nil
+    guard let q = spec.quantize, q.scheme == .ggml else { return nil }
+    return q.type
   }
 
   /// The ggml type and blocks of `c` when its spec is a ggml type; nil for any other spec.
-  static func ggmlBlocks(of c: CompressedTensor, tensor: String, file: String) throws -> (GGMLType, [UInt8])? {
-    nil
+  static func ggmlBlocks(of c: CompressedTensor, tensor: String, file: String) throws(PackedModelError) -> (GGMLType, [UInt8])? {
+    guard let type = ggmlType(of: c.spec) else { return nil }
+    guard c.factors == nil, let q = c.quantized, !q.ggmlBlocks.isEmpty else {
+      throw PackedModelError(file: file, tensor: tensor, "its \(type.name) spec produced no ggml blocks")
+    }
+    return (type, q.ggmlBlocks)
   }
 
   /// llama.h's `llama_ftype` for a model whose matrices have `types`: as llama.cpp's loader
