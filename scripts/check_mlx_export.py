@@ -13,6 +13,7 @@ drop-in's. Exits non-zero on any difference.
 
 import argparse
 import json
+import shlex
 import os
 import subprocess
 import sys
@@ -29,12 +30,14 @@ def main():
     parser.add_argument("model")
     parser.add_argument("plan")
     parser.add_argument("--pare", default=".build/debug/pare")
+    parser.add_argument("--pare-args", default="", help="more `pare apply` options, e.g. \"--text F --chunks 1\" to measure less")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         dropin_dir, export_dir = os.path.join(tmp, "dropin"), os.path.join(tmp, "mlx")
         for out, fmt in ((dropin_dir, "safetensors"), (export_dir, "mlx")):
-            subprocess.run([args.pare, "apply", args.model, "--plan", args.plan, "--output", out, "--format", fmt],
+            subprocess.run([args.pare, "apply", args.model, "--plan", args.plan, "--output", out, "--format", fmt,
+                            *shlex.split(args.pare_args)],
                            check=True, stdout=subprocess.DEVNULL)
         dropin = load_file(os.path.join(dropin_dir, "model.safetensors"))
         exported = mx.load(os.path.join(export_dir, "model.safetensors"))
