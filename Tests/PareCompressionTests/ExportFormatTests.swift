@@ -151,6 +151,25 @@ import Testing
     }
   }
 
+  @Test func aPreparedExportIsPutInPlaceWithThePlanAndARefusalComesBeforeAnyFile() throws {
+    let (model, applied) = try Self.applied()
+    try withTemporaryDirectory { directory in
+      let out = directory + "/out"
+      let prepared = try ModelExport.prepare(.mlx, model: model, applied: applied)
+      let written = try ModelExport.write(prepared, model: model, applied: applied, metric: nil, to: out)
+      #expect(written.map { URL(fileURLWithPath: $0).lastPathComponent } == ["config.json", "model.safetensors", "plan.json"])
+      let plan = try Plan.load(path: out + "/plan.json")
+      #expect(plan.tensors == applied.plan.tensors)
+      #expect(plan.model?.path == model.path)
+      // The output may not overwrite the input model.
+      #expect(throws: (any Error).self) {
+        try ModelExport.write(prepared, model: model, applied: applied, metric: nil, to: Self.modelPath)
+      }
+      let (_, fp16) = try Self.applied(Plan(tensors: ["layers.0.a.weight": CompressionSpec(quantize: QuantizeSpec(scheme: .fp16))]))
+      #expect(throws: PackedModelError.self) { try ModelExport.prepare(.compressedTensors, model: model, applied: fp16) }
+    }
+  }
+
   @Test func configBlocksGoBeforeTheClosingBraceOfTheModelsOwnText() throws {
     let (model, _) = try Self.applied(Plan())
     let text = String(decoding: try ExportConfig.adding([("quantization", ["bits": 4])], to: model, format: "mlx"), as: UTF8.self)
