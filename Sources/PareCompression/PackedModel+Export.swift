@@ -51,10 +51,17 @@ public enum ModelExport {
   public static func checkDestination(
     of model: ModelDirectory, in directory: String, packed: Bool, otherInputs: [String] = []
   ) throws {
+    try checkDestination(of: model, in: directory, names: files(of: model, packed: packed).map(\.rawValue), otherInputs: otherInputs)
+  }
+
+  /// `checkDestination` for an export writing the files `names`.
+  static func checkDestination(
+    of model: ModelDirectory, in directory: String, names: [String], otherInputs: [String]
+  ) throws {
     if isDirectory(directory) == false {
       throw PackedModelError(file: directory, "exists and is not a directory; pass a directory for --output")
     }
-    let destinations = files(of: model, packed: packed).map { destination($0, in: directory) }
+    let destinations = names.map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
     for destination in destinations { try OutputPath.refuseOverwriting(model.inputFiles + otherInputs, with: destination) }
     if let folder = destinations.first(where: { isDirectory($0) == true }) {
       throw PackedModelError(file: folder, "is a directory; cannot write the exported file there")
@@ -80,7 +87,6 @@ public enum ModelExport {
     try checkDestination(of: model, in: directory, packed: packed, otherInputs: otherInputs)
     let configPath = URL(fileURLWithPath: model.path).appendingPathComponent(File.config.rawValue).path
     let files = files(of: model, packed: packed)
-    let destinations = files.map { destination($0, in: directory) }
 
     let plan = completedPlan(applied, model: model, metric: metric, weightsSHA256: weightsSHA256)
     let contents: [[[UInt8]]] = try files.map { file in
@@ -95,12 +101,20 @@ public enum ModelExport {
       }
     }
 
+    return try install(zip(files, contents).map { ExportFile(name: $0.rawValue, chunks: $1) }, in: directory)
+  }
+
+  /// Puts `files`, computed in full, into `directory` (created when missing) as `write`
+  /// describes: staged, then renamed into place in order under the directory's lock. Returns
+  /// the paths written, in order.
+  static func install(_ files: [ExportFile], in directory: String) throws -> [String] {
+    let destinations = files.map { URL(fileURLWithPath: directory).appendingPathComponent($0.name).path }
     try OutputFolder.create(directory)
     StaleTemporaries.remove(in: directory)
     let staging = try stagingDirectory(in: directory)
     defer { try? FileManager.default.removeItem(atPath: staging) }
-    let staged = files.map { URL(fileURLWithPath: staging).appendingPathComponent($0.rawValue).path }
-    for (chunks, path) in zip(contents, staged) { try AtomicFile.write(chunks, to: path) }
+    let staged = files.map { URL(fileURLWithPath: staging).appendingPathComponent($0.name).path }
+    for (file, path) in zip(files, staged) { try AtomicFile.write(file.chunks, to: path) }
 
     let lock = try exclusiveLock(on: directory)
     defer { close(lock) }  // releases the lock
@@ -115,11 +129,6 @@ public enum ModelExport {
   /// The files an export of `model` writes, in order.
   private static func files(of model: ModelDirectory, packed: Bool) -> [File] {
     File.allCases.filter { ($0 != .packed || packed) && ($0 != .config || model.config != nil) }
-  }
-
-  /// Where `file` goes in `directory`.
-  private static func destination(_ file: File, in directory: String) -> String {
-    URL(fileURLWithPath: directory).appendingPathComponent(file.rawValue).path
   }
 
   /// A new private directory in `directory` (`mkdtemp`: created exclusively, mode 0700), named

@@ -4,7 +4,7 @@ import PareCompression
 import PareFormats
 import PareWorkbench
 
-/// `pare apply MODEL --plan F --output DIR [--packed]`: exports the compressed model.
+/// `pare apply MODEL --plan F --output DIR [--packed] [--format FMT]`: exports the compressed model.
 struct Apply: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "apply",
@@ -15,6 +15,11 @@ struct Apply: ParsableCommand {
       --packed adds DIR/model.packed.safetensors with the real compressed representation \
       (see README "Packed layout"); `pare unpack` turns it back into the drop-in form. \
       The summary's metric is measured when the model can run and there is evaluation data.
+
+      --format writes what another runtime loads instead (README "Exports"): gguf (DIR/model.gguf \
+      for llama.cpp, from a GGUF input), llama-quantize (DIR/tensor-types.txt for \
+      llama-quantize --tensor-type-file), compressed-tensors (vLLM, transformers) or mlx \
+      (mlx-lm). A tensor whose spec the format cannot store exactly is refused by name.
       """)
 
   @Argument(help: "Model directory or .safetensors file.")
@@ -29,20 +34,38 @@ struct Apply: ParsableCommand {
   @Flag(help: "Also write model.packed.safetensors (codes, scales, masks, factors).")
   var packed = false
 
+  @Option(help: "What to write: safetensors (default, the drop-in model), gguf, llama-quantize, compressed-tensors or mlx.")
+  var format: ExportFormat = .safetensors
+
   @OptionGroup var evaluationData: EvaluationDataOptions
+
+  func validate() throws {
+    if packed && format != .safetensors { throw ValidationError("--packed goes with the safetensors format only") }
+  }
 
   func run() throws {
     try OutputPath.refuseUnexpandedTilde(output, home: ProcessInfo.processInfo.environment["HOME"])
     let opened = try PlannedModel(modelPath: model, planPath: plan)
     let otherInputs = [plan] + evaluationData.files
-    try ModelExport.checkDestination(of: opened.model, in: output, packed: packed, otherInputs: otherInputs)
+    if format == .safetensors {
+      try ModelExport.checkDestination(of: opened.model, in: output, packed: packed, otherInputs: otherInputs)
+    } else {
+      try ModelExport.checkDestination(of: opened.model, in: output, format: format, otherInputs: otherInputs)
+    }
+    // Another format is computed before the metric, so that a tensor it refuses is named first.
+    let prepared = format == .safetensors ? nil : try ModelExport.prepare(format, model: opened.model, applied: opened.applied)
+    for warning in prepared?.warnings ?? [] { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     // Measure only where it makes sense: explicit data must work; by default, a model that
     // cannot run or has no bundled data simply gets no metric.
     let canMeasure = evaluationData.isExplicit || (try? evaluationData.dataPath(for: opened.opened)) != nil
     let evaluation = canMeasure ? try opened.evaluate(evaluationData, comparing: true) : nil
-    let written = try ModelExport.write(
-      opened.model, applied: opened.applied, metric: evaluation?.summary, to: output, packed: packed,
-      otherInputs: otherInputs)
+    let written = if let prepared {
+      try ModelExport.write(prepared, model: opened.model, applied: opened.applied, metric: evaluation?.summary,
+                            to: output, otherInputs: otherInputs)
+    } else {
+      try ModelExport.write(opened.model, applied: opened.applied, metric: evaluation?.summary, to: output, packed: packed,
+                            otherInputs: otherInputs)
+    }
 
     let applied = opened.applied
     var lines = [
@@ -63,3 +86,5 @@ struct Apply: ParsableCommand {
     print(lines.joined(separator: "\n"))
   }
 }
+
+extension ExportFormat: ExpressibleByArgument {}
