@@ -11,6 +11,10 @@
 - llama-cpp-layout.imatrix.gguf: an importance matrix written by gguf-py exactly as llama-imatrix
   lays it out (general.type "imatrix", imatrix.datasets / chunk_count / chunk_size, F32 tensors
   `<name>.in_sum2` [1, columns] and `<name>.counts` [1, 1]), with the sums above: Pare must read it.
+- Tests/inputs/imatrix/: malformed or mismatched imatrix files for Tests/check-inputs.sh (each is
+  refused by `pare eval tiny-llama.gguf --imatrix F` in one line naming the file): one made for a
+  model of one block (no entries for blk.1), one whose blk.0.ffn_down has 64 columns instead of 80,
+  one with an in_sum2 but no counts.
 
 Usage: python3 scripts/make_imatrix_fixtures.py
 """
@@ -58,6 +62,23 @@ class Recorded:
         return inp @ self.value.T
 
 
+def write_imatrix(path, sums, windows):
+    writer = gguf.GGUFWriter(str(path), arch="", endianess=gguf.GGUFEndian.LITTLE)
+    writer.add_string("general.type", "imatrix")
+    writer.add_array("imatrix.datasets", ["calibration.txt"])
+    writer.add_uint32("imatrix.chunk_count", windows)
+    writer.add_uint32("imatrix.chunk_size", 32)
+    for name, (s, n) in sorted(sums.items()):
+        if s is not None:
+            writer.add_tensor(name + ".in_sum2", s.astype(np.float32).reshape(1, -1))
+        if n is not None:
+            writer.add_tensor(name + ".counts", np.array([[n]], dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
 def main():
     weights = decoder_reference.read_weights(SOURCE)
     sums = {}
@@ -72,20 +93,15 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "tiny-llama.json").write_text(json.dumps({"windows": windows, "entries": entries}) + "\n")
 
-    writer = gguf.GGUFWriter(str(OUT / "llama-cpp-layout.imatrix.gguf"), arch="", endianess=gguf.GGUFEndian.LITTLE)
-    writer.add_string("general.type", "imatrix")
-    writer.add_array("imatrix.datasets", ["calibration.txt"])
-    writer.add_uint32("imatrix.chunk_count", len(windows))
-    writer.add_uint32("imatrix.chunk_size", 32)
-    for name, (s, n) in sorted(sums.items()):
-        if name == "output.weight":
-            continue  # llama-imatrix records the head only with --process-output
-        writer.add_tensor(name + ".in_sum2", s.astype(np.float32).reshape(1, -1))
-        writer.add_tensor(name + ".counts", np.array([[n]], dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
+    # llama-imatrix records the head only with --process-output
+    blocks = {k: v for k, v in sums.items() if k != "output.weight"}
+    write_imatrix(OUT / "llama-cpp-layout.imatrix.gguf", blocks, len(windows))
+    bad = ROOT / "Tests/inputs/imatrix"
+    bad.mkdir(parents=True, exist_ok=True)
+    write_imatrix(bad / "other-model.imatrix.gguf", {k: v for k, v in blocks.items() if k.startswith("blk.0.")}, 3)
+    write_imatrix(bad / "wrong-columns.imatrix.gguf",
+                  {**blocks, "blk.0.ffn_down.weight": (blocks["blk.0.ffn_down.weight"][0][:64], 96)}, 3)
+    write_imatrix(bad / "missing-counts.imatrix.gguf", {**blocks, "blk.1.attn_q.weight": (blocks["blk.1.attn_q.weight"][0], None)}, 3)
     print(len(entries), "entries;", {k: v["count"] for k, v in list(entries.items())[:2]})
 
 

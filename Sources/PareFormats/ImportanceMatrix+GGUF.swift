@@ -43,3 +43,38 @@ extension ImportanceMatrix {
               chunkSize: file.metadata.integer("imatrix.chunk_size") ?? 0)
   }
 }
+
+extension ImportanceMatrix {
+  /// The file llama-imatrix writes (tools/imatrix/imatrix.cpp `save_imatrix`): `general.type`
+  /// "imatrix", `imatrix.datasets`, `imatrix.chunk_count`, `imatrix.chunk_size` (uint32), then
+  /// per weight in name order F32 `<name>.in_sum2` (ggml [columns, 1]) and `<name>.counts`
+  /// ([1, 1]).
+  public func ggufWriter() throws(GGUFWriterError) -> GGUFWriter {
+    var writer = GGUFWriter()
+    writer.set("general.type", .string("imatrix"))
+    writer.set("imatrix.datasets", .array(.string(datasets)))
+    writer.set("imatrix.chunk_count", .uint32(UInt32(clamping: chunkCount)))
+    writer.set("imatrix.chunk_size", .uint32(UInt32(clamping: chunkSize)))
+    for name in entries.keys.sorted() {
+      guard let entry = entries[name], !entry.sums.isEmpty else { continue }
+      try writer.addTensor(name + ".in_sum2", shape: [1, entry.sums.count], type: .f32, data: Self.bytes(entry.sums))
+      try writer.addTensor(name + ".counts", shape: [1, 1], type: .f32, data: Self.bytes([entry.count]))
+    }
+    return writer
+  }
+
+  /// Writes the matrix to `path` as llama.cpp's imatrix GGUF, atomically; errors name the file.
+  public func writeGGUF(to path: String) throws {
+    let writer: GGUFWriter
+    do { writer = try ggufWriter() } catch { throw ModelError(file: path, "\(error)") }
+    try writer.write(to: path)
+  }
+
+  /// Little-endian Float32 bytes.
+  private static func bytes(_ values: [Float]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(4 * values.count)
+    for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+    return out
+  }
+}

@@ -31,10 +31,12 @@ struct Apply: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
+  @OptionGroup var importance: ImportanceOptions
+
   func run() throws {
     try OutputPath.refuseUnexpandedTilde(output, home: ProcessInfo.processInfo.environment["HOME"])
-    let opened = try PlannedModel(modelPath: model, planPath: plan)
-    let otherInputs = [plan] + evaluationData.files
+    let opened = try PlannedModel(modelPath: model, planPath: plan, importance: importance, evaluationData: evaluationData)
+    let otherInputs = [plan] + evaluationData.files + importance.files
     try ModelExport.checkDestination(of: opened.model, in: output, packed: packed, otherInputs: otherInputs)
     // Measure only where it makes sense: explicit data must work; by default, a model that
     // cannot run or has no bundled data simply gets no metric.

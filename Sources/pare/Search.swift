@@ -32,6 +32,8 @@ struct Search: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
+  @OptionGroup var importance: ImportanceOptions
+
   @Option(help: "Budget as a compression ratio of the whole model, e.g. 8 (original size / 8).")
   var targetRatio: Double?
 
@@ -81,7 +83,7 @@ struct Search: ParsableCommand {
   func run() throws {
     let list = try Candidate.parseList(candidates)
     try Interrupt.run { isCancelled in
-      let setup = try SweepSetup(modelPath: model, options: evaluationData)
+      let setup = try SweepSetup(modelPath: model, options: evaluationData, importance: importance)
       try refuseOverwritingInputs(of: setup)
       let table = try setup.sensitivity(list, isCancelled: isCancelled).table
       let search = PlanSearch(table: table, weights: setup.model.weights, evaluator: setup.evaluator,
