@@ -1,3 +1,5 @@
+import PareFormats
+
 /// How one weight tensor is compressed: optional pruning, low-rank factorization and
 /// quantization, applied in that order (DESIGN.md §4). A plan maps tensor names to these.
 ///
@@ -42,6 +44,8 @@ public enum Granularity: String, Sendable, Hashable, Codable, CaseIterable {
 public enum QuantizationScheme: String, Sendable, Hashable, Codable, CaseIterable {
   case int, fp16, bf16, codebook
   case fp8E4M3 = "fp8_e4m3", fp8E5M2 = "fp8_e5m2"
+  /// ggml's block types (`type`), as llama.cpp stores them: `GGMLQuantizer`.
+  case ggml
 }
 
 /// Quantization parameters (`"quantize"` in a plan).
@@ -56,14 +60,27 @@ public struct QuantizeSpec: Sendable, Hashable, Codable {
   public var groupSize: Int?
   /// `int` only: symmetric grid (default) or asymmetric with a zero-point.
   public var symmetric: Bool
+  /// `ggml` only: the block type (`"type": "q4_k"`).
+  public var type: GGMLType?
+  /// `ggml` only: weight each value's error by its input column's mean squared activation on the
+  /// calibration text (llama.cpp's imatrix), as ggml does when given importance weights.
+  public var imatrix: Bool
 
   public init(scheme: QuantizationScheme = .int, bits: Int? = nil, granularity: Granularity = .channel,
               groupSize: Int? = nil, symmetric: Bool = true) {
     (self.scheme, self.bits, self.granularity, self.groupSize, self.symmetric) = (scheme, bits, granularity, groupSize, symmetric)
+    (type, imatrix) = (nil, false)
+  }
+
+  /// ggml's block type `type`, with importance weights when `imatrix`.
+  public static func ggml(_ type: GGMLType, imatrix: Bool = false) -> QuantizeSpec {
+    var spec = QuantizeSpec(scheme: .ggml)
+    (spec.type, spec.imatrix) = (type, imatrix)
+    return spec
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case scheme, bits, granularity, symmetric
+    case scheme, bits, granularity, symmetric, type, imatrix
     case groupSize = "group_size"
   }
 
@@ -75,11 +92,26 @@ public struct QuantizeSpec: Sendable, Hashable, Codable {
     granularity = try c.decodeIfPresent(Granularity.self, forKey: .granularity) ?? .channel
     groupSize = try c.decodeIntegerIfPresent(forKey: .groupSize)
     symmetric = try c.decodeIfPresent(Bool.self, forKey: .symmetric) ?? true
+    imatrix = try c.decodeIfPresent(Bool.self, forKey: .imatrix) ?? false
+    type = nil
+    if let name = try c.decodeIfPresent(String.self, forKey: .type) {
+      guard let known = GGMLType(name: name.lowercased()), GGMLQuantizer.types.contains(known) else {
+        throw DecodingError.dataCorruptedError(
+          forKey: .type, in: c,
+          debugDescription: "unknown ggml type \"\(name)\" (Pare quantizes to \(GGMLQuantizer.types.map(\.name).joined(separator: ", ")))")
+      }
+      type = known
+    }
   }
 
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(scheme, forKey: .scheme)
+    if scheme == .ggml {
+      try c.encodeIfPresent(type?.name, forKey: .type)
+      if imatrix { try c.encode(true, forKey: .imatrix) }
+      return
+    }
     try c.encodeIfPresent(bits, forKey: .bits)
     try c.encode(granularity, forKey: .granularity)
     try c.encodeIfPresent(groupSize, forKey: .groupSize)

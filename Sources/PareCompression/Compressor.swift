@@ -6,9 +6,19 @@ public enum Compressor {
   /// `Plan.validate` for this tensor's shape. A tensor holding NaN or infinite values is refused
   /// (`NonFiniteWeightsError`, named `name`): one would poison its group's scale or codebook, or
   /// every value through the SVD. So is a low-rank product that overflows Float32.
+  ///
+  /// `importance` (one weight per column: the mean squared activation entering it on calibration
+  /// text) is what a ggml spec with `imatrix` weights its errors by; such a spec without it is
+  /// refused (`MissingImportanceError`). Other specs ignore it.
   public static func compress(_ tensor: Tensor, dtype: DType, spec: CompressionSpec,
-                              name: String = "weights") throws -> CompressedTensor {
+                              name: String = "weights", importance: [Float]? = nil) throws -> CompressedTensor {
     let (rows, columns) = tensor.matrixShape
+    if let q = spec.quantize, q.scheme == .ggml, q.imatrix {
+      guard let importance else { throw MissingImportanceError(tensor: name, reason: nil) }
+      guard importance.count == columns else {
+        throw MissingImportanceError(tensor: name, reason: "the importance matrix has \(importance.count) columns for it, its rows hold \(columns)")
+      }
+    }
     let nonFinite = tensor.scalars.withUnsafeBufferPointer { NonFiniteCount($0) }
     guard nonFinite.total == 0 else { throw NonFiniteWeightsError(tensor: name, count: nonFinite) }
     var values = tensor.scalars
@@ -47,11 +57,25 @@ public enum Compressor {
         error: WeightError(original: tensor.scalars, compressed: reconstruction.scalars))
     }
 
-    let quantized = spec.quantize.map { Quantizer.quantize(values, rows: rows, columns: columns, spec: $0, kept: kept) }
+    let quantized = spec.quantize.map {
+      Quantizer.quantize(values, rows: rows, columns: columns, spec: $0, kept: kept, importance: importance)
+    }
     let reconstruction = try Tensor(shape: tensor.shape, scalars: quantized?.values ?? values)
     return CompressedTensor(
       spec: spec, values: reconstruction, kept: kept, quantized: quantized, factors: nil,
       storage: StorageCost.of(count: tensor.count, dtype: dtype, quantized: quantized, kept: kept, prune: spec.prune),
       error: WeightError(original: tensor.scalars, compressed: reconstruction.scalars))
+  }
+}
+
+/// A ggml spec with `imatrix: true` was given no usable importance weights for its tensor.
+public struct MissingImportanceError: Error, Equatable, CustomStringConvertible {
+  /// The tensor.
+  public let tensor: String
+  /// Why the weights given do not fit; nil when there were none.
+  public let reason: String?
+
+  public var description: String {
+    "tensor '\(tensor)': " + (reason ?? "its spec asks for importance weights (\"imatrix\": true) but none were given; pass --imatrix FILE or calibration text")
   }
 }

@@ -213,6 +213,7 @@ private final class PartReader {
   /// Values of `owner` (the tensor or a factor) seen as [rows, columns], quantized by `spec`, of
   /// which the entries in `kept` (all when nil) were stored: dequantized exactly as `Quantizer`.
   private func dequantize(owner: String, rows: Int, columns: Int, spec: QuantizeSpec, kept: [Bool]?) throws -> [Float] {
+    if spec.scheme == .ggml, let type = spec.type { return try ggmlValues(owner: owner, rows: rows, columns: columns, type: type) }
     let layout = GroupLayout(rows: rows, columns: columns, granularity: spec.granularity, groupSize: spec.groupSize)
     let count = rows * columns
     let storedCount = kept.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? count
@@ -234,6 +235,7 @@ private final class PartReader {
     case .fp16: value = { q, _ in FloatConversion.float(f16Bits: UInt16(truncatingIfNeeded: q)) }
     case .bf16: value = { q, _ in FloatConversion.float(bf16Bits: UInt16(truncatingIfNeeded: q)) }
     case .codebook: value = { q, g in codebook[g * levels + Int(q)] }
+    case .ggml: value = { _, _ in 0 }  // Decoded from its blocks above; validation requires the type.
     }
     var out = [Float](repeating: 0, count: count)
     var next = 0
@@ -244,6 +246,17 @@ private final class PartReader {
       }
     }
     return out
+  }
+
+  /// The values of `owner`'s ggml blocks (its `codes` part, as llama.cpp stores them), decoded as ggml does.
+  private func ggmlValues(owner: String, rows: Int, columns: Int, type: GGMLType) throws -> [Float] {
+    let entry = try part(PackedPart.Suffix.codes.name(of: owner), dtype: .u8,
+                         shape: [rows * columns / type.blockSize * type.bytesPerBlock])
+    var values = [Float](repeating: 0, count: rows * columns)
+    try file.withRawBytes(of: entry) { raw in
+      values.withUnsafeMutableBufferPointer { GGMLDequantize.decode(raw, type: type, into: $0) }
+    }
+    return values
   }
 
   /// `count` codes of `bits` bits from the U8 part `suffix` of `owner`.

@@ -100,6 +100,8 @@ public enum PackedModel {
 
   /// Codes, scales, zero-points and codebooks of `q`, for the entries `kept` (all when nil).
   private static func quantizedParts(_ q: QuantizedTensor, kept: [Bool]?, owner: String) throws -> [PackedPart] {
+    // ggml blocks hold their codes and scales together, stored as llama.cpp stores them.
+    if q.spec.scheme == .ggml { return [.bits(.codes, of: owner, q.ggmlBlocks)] }
     var parts = [PackedPart.bits(.codes, of: owner, try BitPacking.pack(stored(q.codes, kept: kept), bits: q.spec.codeBits))]
     let groups = q.layout.count
     if q.spec.storesScales { parts.append(try .f16(.scales, of: owner, q.scales, shape: [groups])) }
@@ -210,6 +212,7 @@ extension QuantizeSpec {
     case .int, .codebook: bits ?? 8
     case .fp8E4M3, .fp8E5M2: 8
     case .fp16, .bf16: 16
+    case .ggml: 8
     }
   }
 

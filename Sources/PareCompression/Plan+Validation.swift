@@ -75,10 +75,19 @@ extension CompressionSpec {
       }
     }
     if let quantize {
+      if quantize.scheme == .ggml {
+        try validateGGML(quantize, shape: shape)
+        return
+      }
+      if quantize.type != nil || quantize.imatrix {
+        throw SpecError("quantize.type and quantize.imatrix apply to the ggml scheme only")
+      }
       switch quantize.scheme {
       case .int, .codebook:
         guard let bits = quantize.bits else { throw SpecError("quantize.bits is required for \(quantize.scheme.rawValue)") }
         guard (2...8).contains(bits) else { throw SpecError("quantize.bits \(bits) is outside 2...8") }
+      case .ggml:
+        break
       case .fp16, .bf16, .fp8E4M3, .fp8E5M2:
         if let bits = quantize.bits, bits != (quantize.scheme == .fp16 || quantize.scheme == .bf16 ? 16 : 8) {
           throw SpecError("quantize.bits \(bits) does not match \(quantize.scheme.rawValue)")
@@ -97,6 +106,26 @@ extension CompressionSpec {
       if isVector && lowrank == nil && hasGroups && quantize.granularity != .tensor {
         throw SpecError("quantize.granularity \(quantize.granularity.rawValue) makes no sense on a 1-D tensor; use tensor")
       }
+    }
+  }
+
+  /// A ggml type fixes everything but itself: it quantizes a matrix's rows (ggml's ne[0], the last
+  /// axis) in whole blocks of 32 or 256 values, on the weights as they are.
+  private func validateGGML(_ quantize: QuantizeSpec, shape: [Int]) throws(SpecError) {
+    let known = GGMLQuantizer.types.map(\.name).joined(separator: ", ")
+    guard let type = quantize.type else { throw SpecError("quantize.type is required for the ggml scheme (one of \(known))") }
+    guard GGMLQuantizer.types.contains(type) else { throw SpecError("ggml type \(type.name) is not one Pare quantizes to (\(known))") }
+    guard quantize.bits == nil, quantize.groupSize == nil, quantize.granularity == .channel, quantize.symmetric else {
+      throw SpecError("quantize.bits, granularity, group_size and symmetric do not apply to the ggml scheme: \(type.name) fixes them")
+    }
+    guard prune == nil, lowrank == nil else {
+      throw SpecError("the ggml scheme quantizes the weights as they are; prune and lowrank cannot come before it")
+    }
+    guard shape.count >= 2, let rowLength = shape.last else {
+      throw SpecError("ggml types quantize matrices; a \(shape.count)-D tensor cannot take \(type.name)")
+    }
+    guard rowLength % type.blockSize == 0 else {
+      throw SpecError("\(type.name) needs rows whose length is a multiple of \(type.blockSize); this tensor's rows hold \(rowLength) values")
     }
   }
 }

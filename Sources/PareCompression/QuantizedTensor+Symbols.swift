@@ -21,6 +21,9 @@ extension QuantizedTensor {
       return Array(counts[128...] + counts[..<128])
     case .int, .codebook, .fp8E4M3, .fp8E5M2:
       return byteCounts(where: kept)
+    case .ggml:
+      // Codes and scales are interleaved in the blocks; their size is counted as is.
+      return []
     }
   }
 

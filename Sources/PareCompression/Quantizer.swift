@@ -1,4 +1,5 @@
 import PareCore
+import PareFormats
 
 /// A quantized tensor: the dequantized values plus everything a packed file stores.
 public struct QuantizedTensor: Sendable, Equatable {
@@ -21,6 +22,7 @@ public struct QuantizedTensor: Sendable, Equatable {
     case .bf16: values.map { Int32(FloatConversion.bf16Bits($0)) }
     case .int where spec.symmetric: codeBytes.map { Int32(Int8(bitPattern: $0)) }
     case .int, .codebook, .fp8E4M3, .fp8E5M2: codeBytes.map { Int32($0) }
+    case .ggml: []
     }
   }
   /// `codes` as bytes (two's complement for symmetric int); empty for FP16/BF16.
@@ -31,6 +33,9 @@ public struct QuantizedTensor: Sendable, Equatable {
   public let zeroPoints: [Int32]
   /// Per-group centroids (2^bits per group, f16-exact), `codebook` only.
   public let codebooks: [Float]
+  /// The ggml blocks, row after row, as llama.cpp stores them; `ggml` only (whose codes and scales
+  /// live inside the blocks).
+  public var ggmlBlocks: [UInt8] = []
 }
 
 /// The quantization schemes of DESIGN.md §4, to the bit.
@@ -49,9 +54,14 @@ public enum Quantizer {
   /// fitted to the kept entries only.
   ///
   /// Groups are quantized on every core at once; the result does not depend on how many.
+  ///
+  /// `importance` (one weight per column) is used by `ggml` specs with `imatrix`, and only there.
   public static func quantize(
-    _ values: [Float], rows: Int, columns: Int, spec: QuantizeSpec, kept: [Bool]? = nil
+    _ values: [Float], rows: Int, columns: Int, spec: QuantizeSpec, kept: [Bool]? = nil, importance: [Float]? = nil
   ) -> QuantizedTensor {
+    if spec.scheme == .ggml, let type = spec.type {
+      return ggml(values, rows: rows, columns: columns, spec: spec, type: type, importance: spec.imatrix ? importance : nil)
+    }
     let layout = GroupLayout(rows: rows, columns: columns, granularity: spec.granularity, groupSize: spec.groupSize)
     let bits = spec.bits ?? 8
     let result: (values: [Float], codes: [UInt8], scales: [Float], zeroPoints: [Int32], codebooks: [Float])
@@ -70,9 +80,33 @@ public enum Quantizer {
     case .codebook:
       let shared = codebook(values, layout: layout, clusters: 1 << bits, kept: kept)
       result = (shared.values, shared.codes, [], [], shared.codebooks)
+    case .ggml:
+      // Validation refuses a ggml spec without a type; an unvalidated one leaves the values as they are.
+      result = (values, [], [], [], [])
     }
     return QuantizedTensor(spec: spec, layout: layout, values: result.values, codeBytes: result.codes,
                            scales: result.scales, zeroPoints: result.zeroPoints, codebooks: result.codebooks)
+  }
+
+  /// ggml blocks of `type`, and the values ggml's own dequantizer reads back from them.
+  private static func ggml(_ values: [Float], rows: Int, columns: Int, spec: QuantizeSpec, type: GGMLType,
+                           importance: [Float]?) -> QuantizedTensor {
+    let blocks = values.withUnsafeBufferPointer { x in
+      if let importance {
+        importance.withUnsafeBufferPointer {
+          GGMLQuantizer.quantize(x, rows: rows, columns: columns, type: type, importance: $0)
+        }
+      } else {
+        GGMLQuantizer.quantize(x, rows: rows, columns: columns, type: type, importance: nil)
+      }
+    }
+    var decoded = [Float](repeating: 0, count: values.count)
+    blocks.withUnsafeBytes { raw in decoded.withUnsafeMutableBufferPointer { GGMLDequantize.decode(raw, type: type, into: $0) } }
+    var quantized = QuantizedTensor(
+      spec: spec, layout: GroupLayout(rows: rows, columns: columns, granularity: .group, groupSize: type.blockSize),
+      values: decoded, codeBytes: [], scales: [], zeroPoints: [], codebooks: [])
+    quantized.ggmlBlocks = blocks
+    return quantized
   }
 
   /// FP16 or BF16: each value cast to the narrow format and back.

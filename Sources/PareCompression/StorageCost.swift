@@ -35,8 +35,13 @@ public struct StorageCost: Sendable, Equatable {
   /// - int: stored·bits + groups·16 (+ groups·16 zero-points when asymmetric)
   /// - fp8: stored·8 + groups·16; fp16/bf16: stored·16
   /// - codebook: stored·bits + groups·2^bits·16
+  /// - ggml: the blocks' bytes exactly (q4_k 4.5 bits per value, q6_k 6.5625), not entropy coded
   /// - magnitude pruning adds a 1-bit mask per entry; N:M adds ceil(log2 m) bits per kept value.
   static func of(count: Int, dtype: DType, quantized: QuantizedTensor?, kept: [Bool]?, prune: PruneSpec?) -> StorageCost {
+    if let q = quantized, q.spec.scheme == .ggml {
+      let bits = q.ggmlBlocks.count * 8
+      return StorageCost(bits: bits, entropyCodedBits: Double(bits))
+    }
     let stored = kept.map(keptCount) ?? count
     var bits = 0, sideBits = 0
     var symbolEntropy = 0.0
@@ -55,6 +60,8 @@ public struct StorageCost: Sendable, Equatable {
       case .codebook:
         bitsPerValue = q.spec.bits ?? 8
         sideBits = groups * (1 << bitsPerValue) * 16
+      case .ggml:
+        bitsPerValue = 0
       }
       bits = stored * bitsPerValue + sideBits
       symbolEntropy = Double(stored) * entropy(of: q.symbolCounts(where: kept))

@@ -8,9 +8,9 @@ import PareCore
 /// `a * q - m` / `a * q + m` are a multiply then an add, never fused (Swift does not contract
 /// floating-point expressions; gguf-py's numpy dequantizers round the same way). Blocks are
 /// independent, so a tensor is decoded on every core in fixed chunks of blocks.
-enum GGMLDequantize {
+public enum GGMLDequantize {
   /// Decodes `raw` (whole blocks of `type`) into `output` (blockSize elements per block).
-  static func decode(_ raw: UnsafeRawBufferPointer, type: GGMLType, into output: UnsafeMutableBufferPointer<Float>) {
+  public static func decode(_ raw: UnsafeRawBufferPointer, type: GGMLType, into output: UnsafeMutableBufferPointer<Float>) {
     guard let source = raw.baseAddress, let y = output.baseAddress, !output.isEmpty else { return }
     let blocks = min(raw.count / type.bytesPerBlock, output.count / type.blockSize)
     let block: (UnsafePointer<UInt8>, UnsafeMutablePointer<Float>) -> Void

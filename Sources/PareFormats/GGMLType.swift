@@ -12,6 +12,12 @@ public enum GGMLType: UInt32, Sendable, CaseIterable {
   /// The lowercase name ggml and llama.cpp print ("q4_k", "bf16").
   public var name: String { "\(self)" }
 
+  /// The type called `name` ("q4_k"; lowercase, as `name` prints it), or nil.
+  public init?(name: String) {
+    guard let type = Self.allCases.first(where: { $0.name == name }) else { return nil }
+    self = type
+  }
+
   /// Elements per block: a row's length (ggml's ne[0]) must be a multiple of it.
   public var blockSize: Int {
     switch self {
@@ -71,7 +77,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable {
 
   /// Bytes of `rowLength`-element rows times `rows`, or nil when `rowLength` is not a whole
   /// number of blocks or the count overflows.
-  func byteCount(elements: Int, rowLength: Int) -> Int? {
+  public func byteCount(elements: Int, rowLength: Int) -> Int? {
     guard rowLength % blockSize == 0 else { return nil }
     let (bytes, overflow) = (elements / blockSize).multipliedReportingOverflow(by: bytesPerBlock)
     return overflow ? nil : bytes

@@ -177,11 +177,12 @@ extension QuantizeSpec {
     case .fp8E5M2: "fp8e5"
     case .fp16: "fp16"
     case .bf16: "bf16"
+    case .ggml: (type?.name ?? "ggml") + (imatrix ? "+im" : "")
     }
   }
 
   /// Whether the format has per-group parameters worth naming (fp16 and bf16 have none).
-  var hasGranularity: Bool { scheme != .fp16 && scheme != .bf16 }
+  var hasGranularity: Bool { scheme != .fp16 && scheme != .bf16 && scheme != .ggml }
 
   /// The table form: format and granularity, "int4 ch", "a-int4 g64", "fp16".
   var shortForm: String {
@@ -197,6 +198,9 @@ extension QuantizeSpec {
     case .fp8E4M3: return "fp8 e4m3, \(scope)"
     case .fp8E5M2: return "fp8 e5m2, \(scope)"
     case .fp16, .bf16: return formatName
+    case .ggml:
+      let bits = type.map { String(format: "%g", $0.bitsPerWeight) } ?? "?"
+      return "ggml \(type?.name ?? "?") (\(bits) bits per weight)" + (imatrix ? ", imatrix" : "")
     }
   }
 }

@@ -28,6 +28,8 @@ public enum SpecEditing {
       return Outcome(spec: s)
     }
     switch q.scheme {
+    case .ggml:
+      return ggmlStep(s, shape: shape, up: false)
     case .int, .codebook:
       guard let bits = q.bits, bits > 2 else { return Outcome(spec: s, note: "already at 2 bits") }
       q.bits = bits - 1
@@ -45,6 +47,8 @@ public enum SpecEditing {
   public static func bitsUp(_ spec: CompressionSpec?, shape: [Int]) -> Outcome {
     guard var s = spec, var q = s.quantize else { return Outcome(spec: spec, note: "not quantized") }
     switch q.scheme {
+    case .ggml:
+      return ggmlStep(s, shape: shape, up: true)
     case .int, .codebook:
       let bits = (q.bits ?? 8) + 1
       if bits > 8 { s.quantize = nil; return Outcome(spec: normalized(s)) }
@@ -59,7 +63,8 @@ public enum SpecEditing {
     return Outcome(spec: s)
   }
 
-  /// `f`: int symmetric → int asymmetric → codebook → fp8 → fp16 → bf16 → none → int symmetric.
+  /// `f`: int symmetric → int asymmetric → codebook → fp8 → fp16 → bf16 → ggml (q4_k, or the
+  /// nearest type whose block fits the rows; skipped when none does) → none → int symmetric.
   public static func cycleFormat(_ spec: CompressionSpec?, shape: [Int]) -> Outcome {
     var s = spec ?? CompressionSpec()
     let granularity = s.quantize?.granularity ?? defaultGranularity(shape)
@@ -78,6 +83,8 @@ public enum SpecEditing {
       s.quantize = QuantizeSpec(scheme: .fp16)
     case let q? where q.scheme == .fp16:
       s.quantize = QuantizeSpec(scheme: .bf16)
+    case let q? where q.scheme == .bf16:
+      return intoGGML(s, shape: shape)
     default:
       s.quantize = nil
     }
@@ -88,6 +95,7 @@ public enum SpecEditing {
   public static func cycleGranularity(_ spec: CompressionSpec?, shape: [Int]) -> Outcome {
     guard var s = spec, var q = s.quantize else { return Outcome(spec: spec, note: "not quantized: press b or f first") }
     if q.scheme == .fp16 || q.scheme == .bf16 { return Outcome(spec: spec, note: "\(q.scheme.rawValue) has no scales") }
+    if q.scheme == .ggml { return Outcome(spec: spec, note: "\(q.type?.name ?? "ggml") fixes its blocks; press f for other formats") }
     if shape.count <= 1 { return Outcome(spec: spec, note: "a 1-D tensor is quantized per tensor") }
     switch (q.granularity, q.groupSize) {
     case (.tensor, _): (q.granularity, q.groupSize) = (.channel, nil)
@@ -108,6 +116,7 @@ public enum SpecEditing {
   /// usual ranks (256, 128, 64, ...) are a few presses away. Replaces pruning.
   public static func rankDown(_ spec: CompressionSpec?, shape: [Int]) -> Outcome {
     guard let full = fullRank(shape), full > 1 else { return Outcome(spec: spec, note: "no rank to lower") }
+    if let refusal = ggmlRefusal(spec, step: "low rank") { return refusal }
     var s = spec ?? CompressionSpec()
     let note = s.prune != nil ? "pruning removed: it does not combine with low rank" : nil
     s.prune = nil
@@ -131,6 +140,7 @@ public enum SpecEditing {
 
   /// `p` / `P`: one step down or up the sparsity ladder. Replaces low rank.
   public static func sparsity(_ spec: CompressionSpec?, shape: [Int], up: Bool) -> Outcome {
+    if let refusal = ggmlRefusal(spec, step: "pruning") { return refusal }
     var s = spec ?? CompressionSpec()
     let steps = shape.count <= 1 ? sparsitySteps.filter { $0?.method != .nm } : sparsitySteps
     let index = steps.firstIndex { $0 == s.prune } ?? nearestStep(s.prune, in: steps)
@@ -145,6 +155,7 @@ public enum SpecEditing {
   /// The spec adapted to another tensor for "apply to all": granularity per tensor on 1-D
   /// tensors, no low rank or N:M there, the rank capped at the tensor's full rank.
   public static func adapted(_ spec: CompressionSpec, toShape shape: [Int]) -> CompressionSpec? {
+    if let q = spec.quantize, q.scheme == .ggml { return ggmlAdapted(q, toShape: shape) }
     var s = spec
     if shape.count <= 1 {
       s.lowrank = nil
@@ -178,5 +189,5 @@ public enum SpecEditing {
     return steps.indices.min { abs(sparsity(steps[$0]) - target) < abs(sparsity(steps[$1]) - target) } ?? 0
   }
 
-  private static func normalized(_ s: CompressionSpec) -> CompressionSpec? { s.isEmpty ? nil : s }
+  static func normalized(_ s: CompressionSpec) -> CompressionSpec? { s.isEmpty ? nil : s }
 }

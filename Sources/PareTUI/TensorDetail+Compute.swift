@@ -78,7 +78,7 @@ extension TensorDetail {
       func range(_ g: Int) -> Float { q.codebooks[g * k + k - 1] - q.codebooks[g * k] }
       let widest = (0..<groups).max { range($0) < range($1) } ?? 0
       return Array(q.codebooks[(widest * k)..<((widest + 1) * k)])
-    case .fp8E4M3, .fp8E5M2, .fp16, .bf16:
+    case .fp8E4M3, .fp8E5M2, .fp16, .bf16, .ggml:
       return []
     }
   }

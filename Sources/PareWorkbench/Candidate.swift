@@ -1,6 +1,7 @@
 import Foundation
 import PareCompression
 import PareCore
+import PareFormats
 
 /// One compression choice tried on every tensor by the sensitivity sweep and the search, written
 /// the short way: `int4`, `rank/8+int8`, `prune90+cb4`, `2:4+int4g64`.
@@ -22,6 +23,7 @@ import PareCore
 /// | `prune`P | magnitude pruning of P% of the tensor (0 < P < 100) |
 /// | N`:`M | N:M pruning (`2:4`) |
 /// | `rank/`D | low rank at min(rows, columns) / D, at least 1 |
+/// | `q4_k`, `q8_0`, … | a ggml type (`GGMLQuantizer.types`), alone; `+imatrix` weights it by the importance matrix |
 public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
   /// The pruning step.
   public enum Pruning: Sendable, Hashable {
@@ -72,6 +74,12 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
     return CompressionSpec(prune: prune, lowrank: lowrank, quantize: quantize)
   }
 
+  /// Whether the candidate's spec is valid on a tensor of `shape`: false only where a step
+  /// depends on it (a ggml type whose block does not divide the rows).
+  public func fits(shape: [Int]) -> Bool {
+    (try? spec(forShape: shape).validate(shape: shape, dtype: .f32)) != nil
+  }
+
   /// The canonical text, e.g. "prune90+int4" (what `parse` reads back).
   public var description: String {
     var steps: [String] = []
@@ -81,7 +89,9 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
     case nil: break
     }
     if let rankDivisor { steps.append("rank/\(rankDivisor)") }
-    if let q = quantize {
+    if let q = quantize, q.scheme == .ggml {
+      steps.append((q.type?.name ?? "ggml") + (q.imatrix ? "+imatrix" : ""))
+    } else if let q = quantize {
       let (name, defaultGranularity): (String, Granularity) = switch q.scheme {
       case .int: ("int\(q.bits ?? 8)", .channel)
       case .codebook: ("cb\(q.bits ?? 8)", .tensor)
@@ -89,6 +99,7 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
       case .fp8E5M2: ("fp8e5m2", .channel)
       case .fp16: ("fp16", q.granularity)
       case .bf16: ("bf16", q.granularity)
+      case .ggml: ("ggml", q.granularity)
       }
       let suffix = switch q.granularity {
       case _ where q.granularity == defaultGranularity: ""
@@ -103,7 +114,7 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
 
   /// Reads one candidate; the error names it and the step at fault.
   public static func parse(_ text: String) throws(CandidateError) -> Candidate {
-    var pruning: Pruning?, rankDivisor: Int?, quantize: QuantizeSpec?
+    var pruning: Pruning?, rankDivisor: Int?, quantize: QuantizeSpec?, importance = false
     func fail(_ why: String) -> CandidateError { CandidateError("candidate '\(text)': \(why)") }
     guard !text.isEmpty else { throw CandidateError("an empty candidate (two commas in a row?)") }
     for step in text.split(separator: "+", omittingEmptySubsequences: false).map(String.init) {
@@ -119,12 +130,18 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
         guard rankDivisor == nil else { throw fail("more than one rank step") }
         guard divisor >= 1 else { throw fail("rank/\(divisor): the divisor must be at least 1") }
         rankDivisor = divisor
+      } else if step == "imatrix" {
+        importance = true
       } else if let q = quantizeStep(step) {
         guard quantize == nil else { throw fail("more than one quantization step") }
         quantize = q
       } else {
-        throw fail("unknown step '\(step)' (expected intB, cbB, fp8, fp16, bf16 with an optional t/c/gN suffix, pruneP, N:M or rank/D)")
+        throw fail("unknown step '\(step)' (expected intB, cbB, fp8, fp16, bf16 with an optional t/c/gN suffix, a ggml type such as q4_k, pruneP, N:M or rank/D)")
       }
+    }
+    if importance {
+      guard quantize?.scheme == .ggml else { throw fail("imatrix goes with a ggml type, e.g. q4_k+imatrix") }
+      quantize?.imatrix = true
     }
     let candidate = Candidate(pruning: pruning, rankDivisor: rankDivisor, quantize: quantize)
     do {
@@ -166,6 +183,7 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
 
   /// `int4`, `cb3t`, `fp8g32`, `fp16`: a quantization step, or nil when `step` is none.
   private static func quantizeStep(_ step: String) -> QuantizeSpec? {
+    if let type = GGMLType(name: step), GGMLQuantizer.types.contains(type) { return .ggml(type) }
     let schemes: [(prefix: String, scheme: QuantizationScheme, hasBits: Bool, granularity: Granularity)] = [
       ("int", .int, true, .channel), ("cb", .codebook, true, .tensor), ("fp8e5m2", .fp8E5M2, false, .channel),
       ("fp8", .fp8E4M3, false, .channel), ("fp16", .fp16, false, .tensor), ("bf16", .bf16, false, .tensor),

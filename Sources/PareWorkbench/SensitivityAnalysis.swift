@@ -65,20 +65,23 @@ public struct SensitivityAnalysis: Sendable {
     let reference = evaluator.baseline
     var cells: [SensitivityCell] = []
     var missing: [Candidate] = []
+    // A candidate leaves out the tensors it cannot take (a ggml type whose block does not fit
+    // the rows): those cells stay empty, and the search never offers it there.
+    let fitting = { (candidate: Candidate) in tensors.filter { candidate.fits(shape: $0.shape) } }
     for candidate in candidates {
-      if let cached = cache?.load(candidate, tensors: names) { cells += cached } else { missing.append(candidate) }
+      if let cached = cache?.load(candidate, tensors: fitting(candidate).map(\.name)) { cells += cached } else { missing.append(candidate) }
     }
     let order = measurementOrder(tensors)
+    let total = missing.reduce(0) { $0 + fitting($1).count }
     var done = 0
     var caching = cache
     for candidate in missing {
       var measured: [SensitivityCell] = []
-      for tensor in order {
+      for tensor in order where candidate.fits(shape: tensor.shape) {
         if isCancelled() { throw CancellationError() }
         measured.append(try measure(tensor, candidate, isCancelled: isCancelled))
         done += 1
-        progress(SensitivityProgress(completed: done, total: missing.count * order.count,
-                                     tensor: tensor.name, candidate: candidate))
+        progress(SensitivityProgress(completed: done, total: total, tensor: tensor.name, candidate: candidate))
       }
       do {
         try caching?.save(candidate, cells: measured)

@@ -34,6 +34,8 @@ import Testing
     Case(name: "fp8.e4m3", dtype: .f32, shape: [6, 10], spec: .init(quantize: .init(scheme: .fp8E4M3, granularity: .channel))),
     Case(name: "fp8.e5m2", dtype: .f32, shape: [6, 10], spec: .init(quantize: .init(scheme: .fp8E5M2, granularity: .group, groupSize: 4))),
     Case(name: "codebook", dtype: .f32, shape: [6, 10], spec: .init(quantize: .init(scheme: .codebook, bits: 3, granularity: .channel))),
+    Case(name: "ggml.q8_0", dtype: .f32, shape: [3, 64], spec: .init(quantize: .ggml(.q8_0))),
+    Case(name: "ggml.q4_0", dtype: .f16, shape: [2, 32], spec: .init(quantize: .ggml(.q4_0))),
     Case(name: "magnitude.int4", dtype: .f32, shape: [6, 10],
          spec: .init(prune: .magnitude(0.6), quantize: int(4, .channel))),
     Case(name: "nm24.int8", dtype: .f32, shape: [6, 10], spec: .init(prune: .nm(2, 4), quantize: int(8, .channel))),

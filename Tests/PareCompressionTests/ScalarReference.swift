@@ -72,6 +72,9 @@ enum ScalarReference {
           q.values[i] = (code - zero) * s
         }
       }
+    case .ggml:
+      // ggml's blocks are checked against ggml's own bytes (GGMLQuantizerTests), not loops here.
+      q.values = w
     case .codebook:
       for g in 0..<layout.count {
         let members = layout.range(g).filter { kept?[$0] ?? true }

@@ -193,6 +193,7 @@ enum Fixtures {
     case .int?, .codebook?: bitsPerValue = Double(spec.quantize?.bits ?? 8)
     case .fp8E4M3?, .fp8E5M2?: bitsPerValue = 8
     case .fp16?, .bf16?: bitsPerValue = 16
+    case .ggml?: bitsPerValue = spec.quantize?.type?.bitsPerWeight ?? 8
     case nil: bitsPerValue = 32
     }
     let scales = spec.quantize == nil ? 0 : Double(rows) * 16

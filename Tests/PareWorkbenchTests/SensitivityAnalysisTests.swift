@@ -49,6 +49,17 @@ struct SensitivityAnalysisTests {
                                                  compression: CompressionCache(), cache: cache))
   }
 
+  /// lenet's rows (784, 300, 100 values) are no multiple of q8_0's 32: the candidate has no cells,
+  /// and the sweep measures the others.
+  @Test func aCandidateIsLeftOutWhereItsBlocksDoNotFit() throws {
+    let (_, recorder, sweep) = try analysis()
+    let list = try Candidate.parseList("int8,q8_0")
+    let table = try sweep.run(candidates: list)
+    #expect(table.cells.count == 3)
+    #expect(table.cells.allSatisfy { $0.candidate == list[0] })
+    #expect(recorder.plans.count == 3)
+  }
+
   @Test func everyMatrixAndCandidateIsMeasuredAndBiasesAreLeftOut() throws {
     let (_, _, sweep) = try analysis()
     let table = try sweep.run(candidates: candidates)
