@@ -29,7 +29,8 @@ public struct AppliedPlan: Sendable {
       }
       let source = spec.usesImportance ? importance : nil
       let make = {
-        try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec, name: name)
+        try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec, name: name,
+                                importance: source?.importance(of: name))
       }
       do {
         compressed[name] = try cache.map { try $0.tensor(name, spec: spec, importance: source, make: make) } ?? make()

@@ -145,4 +145,34 @@ import Testing
     for importance in [nil, a, b, nil, a, b] { _ = try cache.tensor("w", spec: spec, importance: importance, make: make) }
     #expect(made == 3 && cache.count == 3)
   }
+
+  /// A plan with `"imatrix": true` evaluated on a text: each tensor is compressed with its
+  /// importance from that text's statistics (what `Compressor` gives for the same importance),
+  /// while without any importance the spec is refused naming the tensor.
+  @Test func aPlanWithImatrixUsesTheTextsStatistics() throws {
+    let folder = Self.temporary("plan-cache")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let model = try Self.model()
+    let data = EvaluationData(path: Self.path("assets/data/sentences.txt"), limit: 2, itemLength: 48)
+    let name = "blk.0.ffn_gate.weight"
+    let spec = CompressionSpec(quantize: .ggml(.q4_0, imatrix: true))
+    let plan = Plan(tensors: [name: spec])
+    let compression = CompressionCache()
+    let evaluator = try model.evaluator(on: data, compression: compression, cachesActivations: true)
+    let source = try #require(compression.importance)
+    #expect(source.origin == data.path)
+    #expect(try evaluator.evaluate(plan) { false }.value > 0)
+    let applied = try AppliedPlan(plan: plan, weights: model.weights, cache: compression)
+    let importance = try model.importance(of: data, cache: ImportanceCache(model: model, data: data, environment: ["PARE_CACHE_DIR": folder]))
+      .importance(of: name)
+    #expect(importance == (try source.importance(of: name)))
+    let direct = try Compressor.compress(model.weights.tensor(named: name), dtype: .f32, spec: spec, name: name, importance: importance)
+    let same = applied.compressed[name]?.values.scalars == direct.values.scalars
+    #expect(same)
+    #expect {
+      try AppliedPlan(plan: plan, weights: model.weights)
+    } throws: { error in
+      "\(error)".contains("tensor '\(name)'") && "\(error)".contains("imatrix")
+    }
+  }
 }
