@@ -52,8 +52,9 @@ extension DecoderLanguageModel {
   /// the statistics of `data`, computed when first needed (never when no spec asks), then kept
   /// in memory and on disk (`ImportanceCache`).
   public func importanceSource(on data: EvaluationData) -> ImportanceSource {
-    let cache = try? ImportanceCache(model: self, data: data)
-    return ImportanceSource(origin: data.path) { [self] in try importance(of: data, cache: cache) }
+    ImportanceSource(origin: data.path) { [self] in
+      try importance(of: data, cache: try? ImportanceCache(model: self, data: data))
+    }
   }
 }
 
