@@ -116,18 +116,21 @@ def compare(a_path, b_path):
     a, b = read(a_path), read(b_path)
     common = sorted(set(a) & set(b))
     print(f"{len(a)} and {len(b)} weights, {len(common)} in both; only in the first: {sorted(set(a) - set(b))[:3]}")
-    worst, medians, counts = [], [], 0
+    worst, medians, counts, scaled = [], [], 0, []
     for name in common:
         (sa, ca), (sb, cb) = a[name], b[name]
         counts += ca != cb
         ma, mb = sa / ca, sb / cb
         rel = np.abs(ma - mb) / np.maximum(np.abs(mb), 1e-30)
         worst.append((rel.max(), name))
+        scaled.append((np.abs(ma - mb).max() / np.abs(mb).max(), name))
         medians.append(np.median(rel))
     worst.sort(reverse=True)
     print(f"counts differ on {counts} weights")
     print(f"per-column relative difference of in_sum2/counts: median over weights of the median {np.median(medians):.2e}, "
           f"largest median {max(medians):.2e}")
+    scaled.sort(reverse=True)
+    print("largest difference relative to the weight's largest column:", ", ".join(f"{n} {r:.2e}" for r, n in scaled[:3]))
     print("largest per-column relative differences:", ", ".join(f"{n} {r:.2e}" for r, n in worst[:5]))
 
 
