@@ -32,6 +32,24 @@ let package = Package(
         .product(name: "PareFormats", package: "Pare"),
       ],
       path: "Tools/CompressionTiming"),
+    // Times GGMLQuantizer on a GGUF's matrices (q8_0 everywhere, q4_k where rows fit), beside
+    // scripts/bench_ggml_quantize.py (ggml's C through ctypes on the same tensors).
+    .executableTarget(
+      name: "GGMLTiming",
+      dependencies: [
+        .product(name: "PareCompression", package: "Pare"),
+        .product(name: "PareCore", package: "Pare"),
+        .product(name: "PareFormats", package: "Pare"),
+      ],
+      path: "Tools/GGMLTiming"),
+    // Every tensor of a GGUF to every ggml type, as CRC-32s for scripts/check_ggml_quantizer.py.
+    .executableTarget(
+      name: "GGMLCheck",
+      dependencies: [
+        .product(name: "PareCompression", package: "Pare"),
+        .product(name: "PareFormats", package: "Pare"),
+      ],
+      path: "Tools/GGMLCheck"),
     // Times DecoderNetwork on SmolLM2-135M's shapes with random weights, beside
     // scripts/bench_decoder.py (PyTorch on the same shapes).
     .executableTarget(

@@ -47,7 +47,8 @@ def random_blocks(qtype, n):
     raw = rng.integers(0, 256, (n, size), dtype=np.uint8)
     # Byte offsets of each block's f16 fields (ggml-common.h's block layouts).
     fields = {T.Q4_0: [0], T.Q4_1: [0, 2], T.Q5_0: [0], T.Q5_1: [0, 2], T.Q8_0: [0],
-              T.Q2_K: [80, 82], T.Q3_K: [108], T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208]}[qtype]
+              T.Q2_K: [80, 82], T.Q3_K: [108], T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208],
+              T.IQ4_NL: [0], T.IQ4_XS: [0]}[qtype]
     for offset in fields:
         raw[:, offset:offset + 2] = scales(n)
     return raw
@@ -72,7 +73,7 @@ def write_types():
     writer.add_name("pare gguf type fixture")
     rows = 3
     for qtype in [T.F32, T.F16, T.BF16, T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1, T.Q8_0,
-                  T.Q2_K, T.Q3_K, T.Q4_K, T.Q5_K, T.Q6_K]:
+                  T.Q2_K, T.Q3_K, T.Q4_K, T.Q5_K, T.Q6_K, T.IQ4_NL, T.IQ4_XS]:
         block, size = gguf.GGML_QUANT_SIZES[qtype]
         columns = 512 if block == 256 else 96 if block == 32 else 40
         name = qtype.name.lower()

@@ -30,6 +30,8 @@ public enum GGMLDequantize {
     case .q4_k: block = q4_k
     case .q5_k: block = q5_k
     case .q6_k: block = q6_k
+    case .iq4_nl: block = iq4_nl
+    case .iq4_xs: block = iq4_xs
     default: return  // not decodable: GGUFFile.decode refuses it before calling
     }
     let bytes = type.bytesPerBlock, size = type.blockSize
@@ -222,6 +224,38 @@ public enum GGMLDequantize {
       ql += 64
       qh += 32
       sc += 8
+    }
+  }
+
+  /// kvalues_iq4nl: the sixteen levels of iq4_nl and iq4_xs.
+  static let iq4Values: [Float] = [-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113]
+
+  /// d (f16), qs[16]: d * level (nibble j element j, high nibble j + 16).
+  private static func iq4_nl(_ x: UnsafePointer<UInt8>, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0), qs = x + 2
+    iq4Values.withUnsafeBufferPointer { values in
+      for j in 0..<16 {
+        y[j] = d * values[Int(qs[j] & 0xF)]
+        y[j + 16] = d * values[Int(qs[j] >> 4)]
+      }
+    }
+  }
+
+  /// d (f16), scales_h (u16), scales_l[4], qs[128]: per 32 elements (d * (ls - 32)) * level,
+  /// ls the 6-bit scale (low nibble from scales_l, two high bits from scales_h).
+  private static func iq4_xs(_ x: UnsafePointer<UInt8>, _ y: UnsafeMutablePointer<Float>) {
+    let d = half(x, 0), high = UInt16(x[2]) | UInt16(x[3]) << 8
+    iq4Values.withUnsafeBufferPointer { values in
+      for ib in 0..<8 {
+        let low = (x[4 + ib / 2] >> UInt8(4 * (ib % 2))) & 0xF
+        let ls = Int32(low) | Int32((high >> UInt16(2 * ib)) & 3) << 4
+        let dl = d * Float(ls - 32)
+        let qs = x + 8 + 16 * ib, yb = y + 32 * ib
+        for j in 0..<16 {
+          yb[j] = dl * values[Int(qs[j] & 0xF)]
+          yb[j + 16] = dl * values[Int(qs[j] >> 4)]
+        }
+      }
     }
   }
 }

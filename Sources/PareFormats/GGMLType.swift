@@ -70,7 +70,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable {
 
   /// The types Pare decodes, in the order messages list them.
   public static let decodable: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0,
-                                             .q2_k, .q3_k, .q4_k, .q5_k, .q6_k]
+                                             .q2_k, .q3_k, .q4_k, .q5_k, .q6_k, .iq4_nl, .iq4_xs]
 
   /// "f32, f16, bf16, q4_0, ...": the decodable types for messages.
   public static var decodableList: String { decodable.map(\.name).joined(separator: ", ") }

@@ -27,6 +27,10 @@ public final class ExplorerController {
   private let weightsDigest: WeightsDigest
   /// The `--plan` file whose recorded sha256 is compared once the digest is ready.
   private var planFileToCheck: String?
+  /// The run of one edit key on one tensor being recorded as one undo step: the history's
+  /// position before it, and the session's revision after its last edit (any other change in
+  /// between ends the run).
+  private var editRun: (base: Int, revision: Int)?
   /// The explorer's state (exposed for tests).
   public private(set) var state: ExplorerState
 
@@ -58,6 +62,8 @@ public final class ExplorerController {
     state.canEvaluate = session.isEvaluating || session.metric != nil
     state.noMeasurementReason = noMeasurementReason
     state.sampledItems = options.sampledItems
+    (state.planFile, state.homeDirectory) = (options.planFile, options.homeDirectory)
+    state.workingDirectory = FileManager.default.currentDirectoryPath
     sensitivityLoader = state.canEvaluate ? sensitivity.map { SensitivityLoader(weights: model.weights, source: $0) } : nil
     if sensitivityLoader != nil { state.sensitivity = .notComputed }
     if let planFile = options.planFile {
@@ -140,21 +146,26 @@ public final class ExplorerController {
       case .quit:
         sensitivityLoader?.stop()
         return true
-      case let .setSpec(tensor, spec):
-        try session.setSpec(spec, for: tensor)
-        planChanged()
+      case let .setSpec(tensor, spec, continuesRun):
+        try setSpec(spec, for: tensor, continuesRun: continuesRun)
       case let .applySpec(source, tensors):
         try applySpec(of: source, to: tensors)
       case .undo:
+        let before = session.plan
         session.undo()
         planChanged()
+        state.show("undo: " + Self.change(from: before, to: session.plan, arrow: state.glyphs.arrow))
       case .redo:
+        let before = session.plan
         session.redo()
         planChanged()
+        state.show("redo: " + Self.change(from: before, to: session.plan, arrow: state.glyphs.arrow))
       case let .exportPlan(path):
-        try exportPlan(to: try homeExpanded(path))
-      case let .exportModel(path):
-        try exportModel(to: try homeExpanded(path))
+        try export(.exportPlan, typed: path) { try exportPlan(to: $0) }
+      case let .exportModel(path, packed):
+        try export(packed ? .exportPackedModel : .exportModel, typed: path) { try exportModel(to: $0, packed: packed) }
+      case .cancelBackground:
+        sensitivityLoader?.cancel()
       case let .loadDetail(tensor):
         if state.selectedRow?.isPending != true { loadDetail(tensor) }
       case .loadSensitivity:
@@ -175,6 +186,48 @@ public final class ExplorerController {
       state.show("\(error)", isError: true)
     }
     return false
+  }
+
+  /// Sets one tensor's spec: a step of its own, or, continuing a run of one key on that tensor
+  /// that nothing else has changed the plan since, the run's one step made anew (b b b b is one
+  /// undo step).
+  private func setSpec(_ spec: CompressionSpec?, for tensor: String, continuesRun: Bool) throws {
+    if continuesRun, let run = editRun, run.revision == session.revision {
+      var next = session.history.plans[run.base]
+      next.tensors[tensor] = (spec?.isEmpty ?? true) ? nil : spec
+      // Checked first: the run's step is taken back only for a plan that will be recorded.
+      try next.validate(against: session.model.weights, file: "plan")
+      if session.history.index == run.base + 1 { session.undo() }
+      try session.apply(next)
+      editRun = (run.base, session.revision)
+    } else {
+      let base = session.history.index
+      try session.setSpec(spec, for: tensor)
+      editRun = (base, session.revision)
+    }
+    planChanged()
+  }
+
+  /// What an undo or redo changed: "fc1.weight int5 ch → int4 ch" for one tensor (the arrow
+  /// the glyph set has), else how many.
+  static func change(from before: Plan, to after: Plan, arrow: Character) -> String {
+    let names = Set(before.tensors.keys).union(after.tensors.keys).filter { before.tensors[$0] != after.tensors[$0] }.sorted()
+    guard names.count == 1, let name = names.first else {
+      return names.isEmpty ? "the plan is unchanged" : "\(names.count) tensors changed back"
+    }
+    let text = { (spec: CompressionSpec?) in spec.map(\.shortForm) ?? "none" }
+    return "\(name) \(text(before.tensors[name])) \(arrow) \(text(after.tensors[name]))"
+  }
+
+  /// Runs an export to the path typed at the prompt (`~` expanded); when it fails, the prompt
+  /// opens again with the text as typed and the error in it, for a fix.
+  private func export(_ purpose: Prompt.Purpose, typed: String, _ write: (String) throws -> Void) throws {
+    do {
+      try write(try homeExpanded(typed))
+    } catch {
+      state.overlay = .prompt(Prompt(purpose: purpose, text: typed, error: "\(error)"))
+      throw error
+    }
   }
 
   /// Gives `tensors` the spec of `source` (adapted to each shape) as one step, and says how
@@ -260,12 +313,13 @@ public final class ExplorerController {
     state.show("wrote \(path)")
   }
 
-  private func exportModel(to path: String) throws {
+  private func exportModel(to path: String, packed: Bool) throws {
     let metric = session.metric.map { MetricSummary(name: $0.name, baseline: $0.baseline, value: $0.value) }
-    _ = try ModelExport.write(session.model, applied: try session.appliedNow(), metric: metric, to: path, packed: false,
-                              weightsSHA256: weightsDigest.value)
+    let written = try ModelExport.write(session.model, applied: try session.appliedNow(), metric: metric, to: path,
+                                        packed: packed, weightsSHA256: weightsDigest.value)
     exportedPlan = session.plan
     state.isExported = true
-    state.show("wrote \(path)/ (model.safetensors, config.json, plan.json)")
+    let names = written.map { URL(fileURLWithPath: $0).lastPathComponent }
+    state.show("wrote \(path)/ (\(names.joined(separator: ", ")))")
   }
 }

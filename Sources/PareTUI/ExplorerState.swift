@@ -59,8 +59,25 @@ public struct ExplorerState: Sendable, Equatable {
   public var sort: TableSort
   /// A modal layer over the screen, if any.
   public var overlay: Overlay?
-  /// A transient message for the status line, with the tick when it expires.
+  /// The message on the status line: a note clears itself after a few seconds, an error stays
+  /// until the next key.
   public var message: Message?
+  /// Every message shown so far, oldest first (the last `messageLogLimit`), for `M`.
+  public var messageLog: [LoggedMessage]
+  /// First line of the help shown, where the help is taller than the screen.
+  public var helpScroll: Int
+  /// The sensitivity map's selected column (a candidate): Enter applies it to the selected
+  /// tensor.
+  public var mapColumn: Int
+  /// The edit key pressed last and the tensor it changed, while no other key came between: a
+  /// run of one key on one tensor (b b b b) is one undo step.
+  public var editRun: EditRun?
+  /// The `--plan` file the explorer was started with (the plan export proposes it).
+  public var planFile: String?
+  /// Where a relative path typed at a prompt leads, and what `~` stands for (shown under the
+  /// export prompt as the full target).
+  public var workingDirectory: String?
+  public var homeDirectory: String?
   /// Detail data for tensors, by name (the controller computes the selected one).
   public var details: [String: TensorDetail]
   /// Animation frame counter (spinner), advanced by `.tick`.
@@ -107,6 +124,13 @@ public struct ExplorerState: Sendable, Equatable {
     sort = TableSort()
     overlay = nil
     message = nil
+    messageLog = []
+    helpScroll = 0
+    mapColumn = 0
+    editRun = nil
+    planFile = nil
+    workingDirectory = nil
+    homeDirectory = nil
     details = [:]
     tick = 0
     self.colors = colors
@@ -130,6 +154,8 @@ public struct ExplorerState: Sendable, Equatable {
 
   /// original / compressed.
   public var ratio: Double { compressedBytes > 0 ? Double(originalBytes) / Double(compressedBytes) : 1 }
+  /// Bits per weight of the model as planned: llama.cpp's measure of a mix (Q4_K_M ≈ 4.9).
+  public var bitsPerWeight: Double { totalParams > 0 ? Double(compressedBytes) * 8 / Double(totalParams) : 0 }
 }
 
 /// One tensor as the table shows it.
@@ -228,8 +254,10 @@ public struct TensorDetail: Sendable, Equatable {
 
 /// A modal layer: help, a text prompt, or a yes/no question.
 public enum Overlay: Sendable, Equatable {
-  /// The key reference, generated from the keymap.
+  /// The key reference, generated from the keymap (scrolled by `helpScroll`).
   case help
+  /// The messages shown so far (`M`).
+  case messages
   /// A one-line text input.
   case prompt(Prompt)
   /// A yes/no question.
@@ -242,8 +270,12 @@ public struct Prompt: Sendable, Equatable {
   public enum Purpose: Sendable, Equatable {
     /// Path of the plan JSON to write.
     case exportPlan
-    /// Directory to write the compressed model to (as `pare apply`).
+    /// Directory to write the compressed model to (as `pare apply`): the drop-in weights.
     case exportModel
+    /// The same with the packed model beside the drop-in one (as `pare apply --packed`).
+    case exportPackedModel
+    /// The selected tensor's spec, typed in the CLI's candidate syntax (`=`).
+    case spec(tensor: String)
     /// Name filter (applied as you type).
     case filter
     /// The compression ratio `a` searches a plan for.
@@ -255,10 +287,19 @@ public struct Prompt: Sendable, Equatable {
   /// Whether the text is selected, as a line editor pre-selects an old value: the first
   /// character typed replaces it, Backspace clears it, an arrow key keeps it.
   public var isSelected: Bool
+  /// Where typing inserts, in characters from the start (after the text when it opens).
+  public var cursor: Int
+  /// Why the last Enter was refused (bad input, a failed write): shown in the prompt, which
+  /// keeps the text for a fix.
+  public var error: String?
 
-  public init(purpose: Purpose, text: String, isSelected: Bool = false) {
-    (self.purpose, self.text, self.isSelected) = (purpose, text, isSelected)
+  public init(purpose: Purpose, text: String, isSelected: Bool = false, error: String? = nil) {
+    (self.purpose, self.text, self.isSelected, self.error) = (purpose, text, isSelected, error)
+    cursor = text.count
   }
+
+  /// Whether it writes a file or directory (the export prompts, which Tab cycles).
+  var isExport: Bool { purpose == .exportPlan || purpose == .exportModel || purpose == .exportPackedModel }
 }
 
 /// A yes/no question.
@@ -270,6 +311,24 @@ public enum Confirmation: Sendable, Equatable {
   case restoreSession(tensors: Int)
 
   var isQuit: Bool { if case .quit = self { true } else { false } }
+}
+
+/// One message as the log (`M`) keeps it.
+public struct LoggedMessage: Sendable, Equatable {
+  public var text: String
+  public var isError: Bool
+  /// The `tick` it was shown at (about 20 a second).
+  public var tick: Int
+
+  public init(text: String, isError: Bool, tick: Int) { (self.text, self.isError, self.tick) = (text, isError, tick) }
+}
+
+/// A run of one edit key on one tensor, which undo takes back in one step.
+public struct EditRun: Sendable, Equatable {
+  public var action: Action
+  public var tensor: String
+
+  public init(action: Action, tensor: String) { (self.action, self.tensor) = (action, tensor) }
 }
 
 /// A status-line message that clears itself.

@@ -77,6 +77,15 @@ enum Format {
   }
 
   /// A fraction as a percentage with one decimal: 0.9 gives "90.0%".
+  /// A time span as a clock shows it: "12s", "1:05", "1:02:03".
+  static func duration(_ seconds: Double) -> String {
+    let total = seconds.isFinite ? max(0, Int(seconds.rounded())) : 0
+    let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    if hours > 0 { return "\(hours):\(two(minutes)):\(two(secs))" }
+    return minutes > 0 ? "\(minutes):\(two(secs))" : "\(secs)s"
+  }
+
   static func percent(_ fraction: Double) -> String { fixed(fraction * 100, decimals: 1) + "%" }
 
   /// A secondary figure as its style says: "98.6%", "0.01234", "945".

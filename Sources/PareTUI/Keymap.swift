@@ -5,9 +5,9 @@ public enum Action: Sendable, Equatable, CaseIterable {
   case moveUp, moveDown, pageUp, pageDown, first, last
   case nextView, previousView, toggleLogScale, searchPlan
   case bitsDown, bitsUp, cycleFormat, cycleGranularity, rankDown, rankUp, sparsityDown, sparsityUp
-  case clearTensor, applyToShown
+  case clearTensor, applyToShown, enterSpec, applyCell
   case sortNext, sortReverse, nextMatch, previousMatch
-  case undo, redo, export, filter, help, quit
+  case undo, redo, export, filter, cancel, messages, help, quit
 }
 
 /// One entry of the keymap: the keys, how they are written in hints and help, what they do.
@@ -50,8 +50,9 @@ public enum Keymap {
     KeyBinding(keys: [.pageDown], label: "PgDn", action: .pageDown, help: "one page down", hint: nil),
     KeyBinding(keys: [.home], label: "Home", action: .first, help: "first tensor", hint: nil),
     KeyBinding(keys: [.end], label: "End", action: .last, help: "last tensor", hint: nil),
-    KeyBinding(keys: [.tab, .right], label: "Tab/→", action: .nextView, help: "next detail view", hint: "view", priority: .essential),
+    KeyBinding(keys: [.tab, .right], label: "Tab/→", action: .nextView, help: "next detail view (in the sensitivity map the left and right arrows pick a cell)", hint: "view", priority: .essential),
     KeyBinding(keys: [.backTab, .left], label: "S-Tab/←", action: .previousView, help: "previous detail view", hint: nil),
+    KeyBinding(keys: [.enter], label: "Enter", action: .applyCell, help: "in the sensitivity map: give the tensor the selected cell's candidate", hint: nil),
     KeyBinding(keys: [.character("a")], label: "a", action: .searchPlan, help: "search the best plan for a target ratio (one undo step)", hint: "search", priority: .common),
     KeyBinding(keys: [.character("l")], label: "l", action: .toggleLogScale, help: "histogram counts on a log scale (toggle)", hint: nil),
     KeyBinding(keys: [.character("b")], label: "b", action: .bitsDown, help: "fewer bits (first press: int8 symmetric per channel; down to 2)", hint: "bits-", priority: .essential),
@@ -62,16 +63,19 @@ public enum Keymap {
     KeyBinding(keys: [.character("R")], label: "R", action: .rankUp, help: "higher rank (double; at full rank: no factorization)", hint: "rank+"),
     KeyBinding(keys: [.character("p")], label: "p", action: .sparsityDown, help: "less pruning (steps of 10%, with 2:4 beside 50%)", hint: nil),
     KeyBinding(keys: [.character("P")], label: "P", action: .sparsityUp, help: "more pruning (10% steps up to 90%, 2:4 before 50%)", hint: "prune+"),
+    KeyBinding(keys: [.character("="), .character(":")], label: "=", action: .enterSpec, help: "type the tensor's spec as the CLI's candidates: int4, int4g64, rank 64, rank/8+int8, prune 50% int4, 2:4, none", hint: "spec"),
     KeyBinding(keys: [.character("x")], label: "x", action: .clearTensor, help: "clear the tensor's compression", hint: "clear"),
     KeyBinding(keys: [.character("A")], label: "A", action: .applyToShown, help: "apply its spec to the tensors shown (one undo step)", hint: nil),
     KeyBinding(keys: [.character("s")], label: "s", action: .sortNext, help: "sort by name, params, size, error, sensitivity (once mapped), file order in turn", hint: "sort", priority: .common),
     KeyBinding(keys: [.character("S")], label: "S", action: .sortReverse, help: "reverse the sort", hint: nil),
     KeyBinding(keys: [.character("n")], label: "n", action: .nextMatch, help: "next match of the last / pattern", hint: nil),
     KeyBinding(keys: [.character("N")], label: "N", action: .previousMatch, help: "previous match of the last / pattern", hint: nil),
-    KeyBinding(keys: [.character("u")], label: "u", action: .undo, help: "undo", hint: "undo", priority: .essential),
+    KeyBinding(keys: [.character("u")], label: "u", action: .undo, help: "undo (a run of one key on one tensor is one step)", hint: "undo", priority: .essential),
     KeyBinding(keys: [.control("r")], label: "^R", action: .redo, help: "redo", hint: "redo"),
-    KeyBinding(keys: [.character("e")], label: "e", action: .export, help: "export the plan (Tab in the prompt: the compressed model)", hint: "export", priority: .essential),
+    KeyBinding(keys: [.character("e")], label: "e", action: .export, help: "export the plan (Tab in the prompt: the compressed model, drop-in or packed)", hint: "export", priority: .essential),
     KeyBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter by name: a substring or a glob (* ?)", hint: "filter", priority: .essential),
+    KeyBinding(keys: [.escape], label: "Esc", action: .cancel, help: "stop the running search or sweep; else clear the filter", hint: nil),
+    KeyBinding(keys: [.character("M")], label: "M", action: .messages, help: "the messages shown so far, errors included", hint: nil),
     KeyBinding(keys: [.character("?")], label: "?", action: .help, help: "this help", hint: "help", priority: .pinned),
     KeyBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit (asks when unexported or searching)", hint: "quit", priority: .pinned),
   ]

@@ -58,8 +58,9 @@ final class SensitivityLoader: Sendable {
         let budget = search.budget(ratio: ratio)
         let total = source.searchOptions.evaluations
         job.post(.searchProgress(WorkProgress(completed: 0, total: total)))
+        let started = ContinuousClock.now
         let outcome = try search.run(budget: budget, options: source.searchOptions, isCancelled: job.isCancelled) { done in
-          job.post(.searchProgress(WorkProgress(completed: done, total: total)))
+          job.post(.searchProgress(WorkProgress(completed: done, total: total, elapsed: seconds(since: started))))
         }
         // The session applies the found plan in the background too; compressing it into the
         // session's cache here makes that instant.
@@ -79,6 +80,9 @@ final class SensitivityLoader: Sendable {
   /// reported.
   func stop() { jobs.stop() }
 
+  /// Stops the running sweep or search at its next check (Esc); later jobs run as usual.
+  func cancel() { jobs.supersede() }
+
   /// The events reported since the last call, in order.
   func takeEvents() -> [SensitivityReport] { jobs.take() }
 
@@ -92,8 +96,9 @@ final class SensitivityLoader: Sendable {
       let evaluator = try evaluator()
       let analysis = SensitivityAnalysis(weights: weights, evaluator: evaluator, compression: source.compression,
                                          cache: source.cache(metric: evaluator.metric.name))
+      let started = ContinuousClock.now
       return try analysis.run(candidates: candidates, progress: { step in
-        job.post(.sweep(WorkProgress(completed: step.completed, total: step.total)))
+        job.post(.sweep(WorkProgress(completed: step.completed, total: step.total, elapsed: seconds(since: started))))
       }, isCancelled: job.isCancelled)
     } catch let error as CancellationError {
       throw error
@@ -126,6 +131,12 @@ public enum SensitivityReport: Sendable, Equatable {
   case found(SearchOutcome)
   /// The search failed, with why (no plan fits, or the sweep failed).
   case searchFailed(String)
+}
+
+/// Seconds from `start` to now.
+private func seconds(since start: ContinuousClock.Instant) -> Double {
+  let elapsed = ContinuousClock.now - start
+  return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
 
 extension SensitivityTable {

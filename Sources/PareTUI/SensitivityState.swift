@@ -12,6 +12,9 @@ public enum SensitivityStatus: Sendable, Equatable {
   case computed(SensitivityTable)
   /// The last sweep failed, with why (showing the view again retries).
   case failed(String)
+  /// The sweep was stopped with Esc (showing the view again starts it again; the candidates it
+  /// finished are in the disk cache).
+  case stopped
 
   /// The table, when computed.
   public var table: SensitivityTable? {
@@ -25,9 +28,19 @@ public struct WorkProgress: Sendable, Equatable {
   public var completed: Int
   /// Steps in all.
   public var total: Int
+  /// How long the rest should take at the pace so far, in seconds (nil before the first step).
+  public var secondsLeft: Double?
 
   /// A progress from its parts.
-  public init(completed: Int, total: Int) { (self.completed, self.total) = (completed, total) }
+  public init(completed: Int, total: Int, secondsLeft: Double? = nil) {
+    (self.completed, self.total, self.secondsLeft) = (completed, total, secondsLeft)
+  }
+
+  /// A progress `elapsed` seconds into the work, with the time left at that pace.
+  public init(completed: Int, total: Int, elapsed: Double) {
+    let left = completed > 0 ? elapsed * Double(max(total - completed, 0)) / Double(completed) : nil
+    self.init(completed: completed, total: total, secondsLeft: left)
+  }
 
   /// Whole percent done, 0 to 100 (100 for no steps at all).
   public var percent: Int { total > 0 ? min(100, max(0, completed * 100 / total)) : 100 }

@@ -18,7 +18,7 @@ extension View {
       if !state.filter.isEmpty {
         groups.append([TextSpan("/" + state.filter, theme.accent), TextSpan(" \(rows.count) of \(state.rows.count)", theme.dim)])
       }
-      if let work = backgroundWork { groups.append([TextSpan(work, theme.highlight)]) }
+      if let work = backgroundWork { groups.append([TextSpan(work, theme.highlight), TextSpan(" (Esc stops)", theme.dim)]) }
       let compressed = state.plan.tensors.count
       groups.append([TextSpan(compressed == 0 ? "no tensor compressed" : "\(compressed) of \(state.rows.count) compressed")])
       if !state.isExported { groups.append([TextSpan("not exported", theme.fair)]) }
@@ -32,21 +32,23 @@ extension View {
     put(line, row: row, column: 0, maxWidth: room)
   }
 
-  /// The search running ("searching 8x: sensitivity 37%", "searching 8x: 12/100 plans"), else a
-  /// sweep running while another view is shown ("sensitivity 37%").
+  /// The search running ("searching 8x: sensitivity 37%, 1:05 left", "searching 8x: 12/100
+  /// plans, 40s left"), else a sweep running while another view is shown ("sensitivity 37%,
+  /// 1:05 left").
   private var backgroundWork: String? {
+    func left(_ progress: WorkProgress) -> String { progress.secondsLeft.map { ", " + Format.duration($0) + " left" } ?? "" }
     if let search = state.search.running {
       let step = if let sweep = search.sweep {
-        "sensitivity \(sweep.percent)%"
+        "sensitivity \(sweep.percent)%" + left(sweep)
       } else if let evaluations = search.evaluations {
-        "\(evaluations.completed)/\(evaluations.total) plans"
+        "\(evaluations.completed)/\(evaluations.total) plans" + left(evaluations)
       } else {
         "starting"
       }
       return "searching \(Format.trimmed(search.target))x: " + step + String(glyphs.ellipsis)
     }
     if case let .computing(progress) = state.sensitivity, state.detailView != .sensitivity {
-      return "sensitivity" + (progress.map { " \($0.percent)%" } ?? "") + String(glyphs.ellipsis)
+      return "sensitivity" + (progress.map { " \($0.percent)%" + left($0) } ?? "") + String(glyphs.ellipsis)
     }
     return nil
   }

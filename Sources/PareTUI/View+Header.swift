@@ -2,15 +2,17 @@ import PareTerminal
 import PareWorkbench
 
 extension View {
-  /// Row 0: "pare", the model, its parameters, size before → after, the ratio, and on the right
-  /// the metric with its change against the uncompressed model and the evaluation state.
+  /// Row 0: "pare", the model, its parameters, size before → after, the ratio and bits per
+  /// weight, and on the right the metric with its change against the uncompressed model and the
+  /// evaluation state.
   ///
-  /// When the row is too narrow, the parameter count goes first, then the metric's secondary
+  /// When the row is too narrow, the parameter count goes first, then bits per weight, then the metric's secondary
   /// figures (agreement, KL), then the sample size, then the model name is shortened.
   mutating func drawHeader(row: Int) {
     let compressed = state.isApplying ? String(glyphs.ellipsis) : Format.bytes(state.compressedBytes)
     let sizes = Format.bytes(state.originalBytes) + " " + String(glyphs.arrow) + " " + compressed
     var params: [TextSpan] = [TextSpan(Format.count(state.totalParams) + " params", theme.dim)]
+    var bitsPerWeight: [TextSpan] = state.isApplying ? [] : [TextSpan(Format.fixed(state.bitsPerWeight, decimals: 2) + " bpw", theme.dim)]
     var secondary = secondaryMetricSpans
     var sample = sampleSpans
     let evaluation = evaluationSpans
@@ -20,7 +22,7 @@ extension View {
     func left() -> [TextSpan] {
       let name = Canvas.truncated(state.modelName, toWidth: nameWidth, ellipsis: glyphs.ellipsis)
       let groups = [[TextSpan("pare", theme.key)], [TextSpan(name, theme.strong)], params, [TextSpan(sizes)],
-                    state.isApplying ? [] : [TextSpan(Format.fixed(state.ratio, decimals: 1) + "x", theme.highlight)]]
+                    state.isApplying ? [] : [TextSpan(Format.fixed(state.ratio, decimals: 1) + "x", theme.highlight)], bitsPerWeight]
       return Array(groups.filter { !$0.isEmpty }.joined(separator: separator))
     }
     func right() -> [TextSpan] {
@@ -31,6 +33,7 @@ extension View {
       return width(of: left()) + (rightWidth > 0 ? 2 + rightWidth : 0) - state.width
     }
     if overflow() > 0 { params = [] }
+    if overflow() > 0 { bitsPerWeight = [] }
     if overflow() > 0 { secondary = [] }
     if overflow() > 0 { sample = [] }
     if overflow() > 0 { nameWidth = max(8, nameWidth - overflow()) }

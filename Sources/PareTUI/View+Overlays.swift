@@ -5,6 +5,7 @@ extension View {
   mutating func drawOverlay(_ overlay: Overlay, pane: Rect) {
     switch overlay {
     case .help: drawHelp()
+    case .messages: drawMessages()
     case let .prompt(prompt): drawPrompt(prompt, pane: pane)
     case let .confirm(question): drawConfirmation(question)
     }
@@ -13,31 +14,73 @@ extension View {
   // MARK: - Help
 
   /// The key reference generated from `Keymap.bindings`: each binding's keys and help text, in
-  /// one column where it fits, else in two with the text wrapped, else in two cut short.
+  /// one column where it fits, else in two with the text wrapped; taller than the screen, in one
+  /// column that scrolls (`helpScroll`), the footer saying which lines are shown.
   private mutating func drawHelp() {
+    let (layout, columnWidth) = helpLayout()
+    let textWidth = state.width - 4
+    let visible = state.height - 2
+    let scroll = min(state.helpScroll, helpScrollLimit)
+    let lineCount = layout.map(\.count).max() ?? 0
+    let scrolls = lineCount > visible
+    let contentWidth = layout.count == 1 ? min(textWidth, layout[0].map { width(of: $0) }.max() ?? 0) : textWidth
+    let height = min(lineCount + 2, state.height)
+    let keys = glyphs.keyLabel("↑/↓")
+    let footer = scrolls ? "\(scroll + 1)-\(min(scroll + visible, lineCount)) of \(lineCount), \(keys) scroll, other keys close"
+      : "any key closes"
+    let rect = centred(width: min(max(contentWidth, displayWidth(footer) + 4) + 4, state.width), height: height)
+    drawBox(rect, title: "keys", footer: footer)
+    for (index, lines) in layout.enumerated() {
+      let column = rect.column + 2 + index * (columnWidth + 3)
+      let shown = Array(lines.dropFirst(scroll).prefix(visible))
+      drawLines(shown, in: Rect(row: rect.row + 1, column: column, width: columnWidth, height: rect.height - 2))
+    }
+  }
+
+  /// The help's columns of lines and their width: one column if it fits the screen, else two
+  /// with the text wrapped if they do, else one to scroll.
+  func helpLayout() -> (columns: [[[TextSpan]]], columnWidth: Int) {
     let entries = Keymap.bindings
     let labelWidth = entries.map { displayWidth(glyphs.keyLabel($0.label)) }.max() ?? 0
     let textWidth = state.width - 4
-    let rowsAvailable = state.height - 2
-    let gap = 3
+    for columns in [1, 2] {
+      let columnWidth = (textWidth - 3 * (columns - 1)) / columns
+      let blocks = entries.map { helpBlock($0, labelWidth: labelWidth, width: columnWidth, wraps: true) }
+      let layout = balancedColumns(blocks, count: columns)
+      if layout.allSatisfy({ $0.count <= state.height - 2 }) { return (layout, columnWidth) }
+    }
+    let blocks = entries.map { helpBlock($0, labelWidth: labelWidth, width: textWidth, wraps: true) }
+    return ([blocks.flatMap { $0 }], textWidth)
+  }
 
-    // One column if it fits, else two with the text wrapped, else two with the text cut.
-    var layout: [[[TextSpan]]] = []
-    var columnWidth = textWidth
-    for (columns, wraps) in [(1, true), (2, true), (2, false)] {
-      columnWidth = (textWidth - gap * (columns - 1)) / columns
-      let blocks = entries.map { helpBlock($0, labelWidth: labelWidth, width: columnWidth, wraps: wraps) }
-      layout = balancedColumns(blocks, count: columns)
-      if layout.allSatisfy({ $0.count <= rowsAvailable }) { break }
+  /// The most the help scrolls: 0 where it fits the screen.
+  var helpScrollLimit: Int {
+    let lines = helpLayout().columns.map(\.count).max() ?? 0
+    return max(0, lines - (state.height - 2))
+  }
+
+  // MARK: - Messages
+
+  /// The message log (`M`): the latest messages that fit, oldest first, each with the time
+  /// since the explorer started; errors in red.
+  private mutating func drawMessages() {
+    let boxWidth = state.width - 4
+    let textWidth = boxWidth - 4
+    var lines: [[TextSpan]] = []
+    for message in state.messageLog {
+      let time = Format.duration(Double(message.tick) * 0.05)
+      let stamp = time.leftPadded(toLength: 7) + "  "
+      let style = message.isError ? theme.error : theme.plain
+      for (index, line) in wrapped(message.text, width: max(textWidth - 9, 1)).enumerated() {
+        lines.append([TextSpan(index == 0 ? stamp : String(repeating: " ", count: 9), theme.dim), TextSpan(line, style)])
+      }
     }
-    let contentWidth = layout.count == 1 ? min(textWidth, layout[0].map { width(of: $0) }.max() ?? 0) : textWidth
-    let height = min((layout.map(\.count).max() ?? 0) + 2, state.height)
-    let rect = centred(width: contentWidth + 4, height: height)
-    drawBox(rect, title: "keys", footer: "any key closes")
-    for (index, lines) in layout.enumerated() {
-      let column = rect.column + 2 + index * (columnWidth + gap)
-      drawLines(lines, in: Rect(row: rect.row + 1, column: column, width: columnWidth, height: rect.height - 2))
-    }
+    if lines.isEmpty { lines = [[TextSpan("no messages yet", theme.dim)]] }
+    let visible = state.height - 4
+    let shown = Array(lines.suffix(visible))
+    let rect = centred(width: boxWidth, height: shown.count + 2)
+    drawBox(rect, title: "messages", footer: lines.count > visible ? "latest \(visible) lines, any key closes" : "any key closes")
+    drawLines(shown, in: Rect(row: rect.row + 1, column: rect.column + 2, width: textWidth, height: shown.count))
   }
 
   /// The lines of one binding: its label, then its help text, wrapped (continuation lines
@@ -68,44 +111,90 @@ extension View {
 
   // MARK: - Prompt
 
-  /// A text prompt: what it is for, the text with a cursor, and its keys. The filter prompt
-  /// sits over the detail pane so the table it filters stays in view; the others are centred.
+  /// A text prompt: what it is for, the text with a cursor, the full path an export writes, why
+  /// the last Enter was refused, and its keys. The filter prompt sits over the detail pane so
+  /// the table it filters stays in view; the others are centred.
   private mutating func drawPrompt(_ prompt: Prompt, pane: Rect) {
     let title: String
     let keys: [(String, String)]
+    var below: [[TextSpan]] = []
+    let boxWidth = prompt.purpose == .filter ? min(pane.width + 1, 60) : min(state.width - 4, 60)
+    let innerWidth = boxWidth - 4
     switch prompt.purpose {
-    case .exportPlan, .exportModel:
-      title = prompt.purpose == .exportPlan ? "Export plan to:" : "Export compressed model to directory:"
-      keys = [("Enter", "write"), ("Tab", "plan/model"), ("Esc", "cancel")]
+    case .exportPlan, .exportModel, .exportPackedModel:
+      title = switch prompt.purpose {
+      case .exportPlan: "Export the plan to:"
+      case .exportModel: "Export the compressed model (drop-in, full size) to:"
+      default: "Export the compressed model, drop-in and packed, to:"
+      }
+      keys = [("Enter", "write"), ("Tab", "plan/model/packed"), ("Esc", "cancel")]
+      let typed = prompt.text.trimmingCharacters(in: .whitespaces)
+      if !typed.isEmpty, let path = state.fullPath(typed) {
+        let shown = prompt.purpose == .exportPlan || path.hasSuffix("/") ? path : path + "/"
+        below.append([TextSpan(String(glyphs.arrow) + " " + Format.middleElided(shown, toWidth: innerWidth - 2, ellipsis: glyphs.ellipsis),
+                               theme.dim)])
+      }
     case .filter:
       title = "Filter:"
       keys = [("Enter", "keep"), ("Esc", "clear")]
     case .targetRatio:
       title = "Target ratio (e.g. 8 for an eighth of the size):"
       keys = [("Enter", "search and apply"), ("Esc", "cancel")]
+    case let .spec(tensor):
+      let prefix = "Spec of ", suffix = ":"
+      title = prefix + Format.middleElided(tensor, toWidth: innerWidth - prefix.count - suffix.count, ellipsis: glyphs.ellipsis) + suffix
+      keys = [("Enter", "set"), ("Esc", "cancel")]
+      if prompt.error == nil {
+        below.append([TextSpan("e.g. int4  int4 g64  rank 64 int8  prune 50% int4  2:4  none", theme.dim)])
+      }
+    }
+    if let error = prompt.error {
+      below += wrapped(error, width: innerWidth).prefix(4).map { [TextSpan($0, theme.error)] }
     }
     let keySpans = Array(keys.map { [TextSpan($0.0, theme.key), TextSpan(" " + $0.1)] }.joined(separator: [TextSpan("  ")]))
+    let height = 6 + below.count
     let rect = prompt.purpose == .filter
-      ? Rect(row: pane.row + 1, column: pane.column - 1, width: min(pane.width + 1, 60), height: 6)
-      : centred(width: min(state.width - 4, 60), height: 6)
+      ? Rect(row: pane.row + 1, column: pane.column - 1, width: boxWidth, height: height)
+      : centred(width: boxWidth, height: height)
     let box = switch prompt.purpose {
     case .filter: "filter"
-    case .exportPlan, .exportModel: "export"
+    case .exportPlan, .exportModel, .exportPackedModel: "export"
     case .targetRatio: "search"
+    case .spec: "spec"
     }
     drawBox(rect, title: box, footer: nil)
     let inner = Rect(row: rect.row + 1, column: rect.column + 2, width: rect.width - 4, height: rect.height - 2)
     canvas.put(title, row: inner.row, column: inner.column, style: theme.strong, maxWidth: inner.width)
-    // The end of the text stays in view, with the cursor after it.
-    let fieldWidth = inner.width - 1
-    var text = prompt.text
-    if displayWidth(text) > fieldWidth {
-      text = String(Canvas.truncated(String(text.reversed()), toWidth: fieldWidth, ellipsis: glyphs.ellipsis).reversed())
+    drawField(prompt, row: inner.row + 1, column: inner.column, width: inner.width)
+    drawLines(below, in: Rect(row: inner.row + 2, column: inner.column, width: inner.width, height: below.count))
+    put(keySpans, row: inner.row + 3 + below.count, column: inner.column, maxWidth: inner.width)
+  }
+
+  /// The prompt's text with its cursor (a reversed cell), scrolled sideways to keep the cursor
+  /// in view (an ellipsis where text is cut off on the left); a selected text is reversed whole.
+  private mutating func drawField(_ prompt: Prompt, row: Int, column: Int, width fieldWidth: Int) {
+    let characters = Array(prompt.text)
+    let cursor = min(max(prompt.cursor, 0), characters.count)
+    let widths = characters.map { displayWidth(String($0)) }
+    // The first character shown: as few cut off as keep the cursor's cell in the field.
+    var first = 0
+    func needed(from start: Int) -> Int { widths[start..<cursor].reduce(0, +) + 1 + (start > 0 ? 1 : 0) }
+    while first < cursor && needed(from: first) > fieldWidth { first += 1 }
+    var at = column
+    if first > 0 {
+      canvas.put(String(glyphs.ellipsis), row: row, column: at, style: theme.dim)
+      at += 1
     }
-    let used = canvas.put(text, row: inner.row + 1, column: inner.column, style: prompt.isSelected ? theme.selected : theme.plain,
-                          maxWidth: fieldWidth)
-    canvas.put(" ", row: inner.row + 1, column: inner.column + used, style: theme.selected)
-    put(keySpans, row: inner.row + 3, column: inner.column, maxWidth: inner.width)
+    let textStyle = prompt.isSelected ? theme.selected : theme.plain
+    for index in first..<characters.count {
+      guard at + widths[index] <= column + fieldWidth else { break }
+      let style = index == cursor && !prompt.isSelected ? theme.selected : textStyle
+      canvas.put(String(characters[index]), row: row, column: at, style: style)
+      at += widths[index]
+    }
+    if cursor == characters.count || prompt.isSelected, at < column + fieldWidth {
+      canvas.put(" ", row: row, column: at, style: theme.selected)
+    }
   }
 
   // MARK: - Confirmation
@@ -114,21 +203,27 @@ extension View {
   private mutating func drawConfirmation(_ question: Confirmation) {
     let text: String
     let title: String
+    let answers: [(String, String)]
     switch question {
     case let .quit(unsaved, searchTarget):
       let search = searchTarget.map { " The running \(Format.trimmed($0))x search stops." } ?? ""
-      (title, text) = ("quit", (unsaved ? "Quit without exporting the plan?" : "Quit?") + search + " y/n")
+      (title, text) = ("quit", (unsaved ? "Quit without exporting the plan?" : "Quit?") + search)
+      answers = [("y", "quit"), ("n", "stay")]
     case let .restoreSession(tensors):
       let count = tensors == 1 ? "1 tensor" : "\(tensors) tensors"
-      (title, text) = ("restore", "Restore the plan from your last session on this model (\(count))? y/n")
+      (title, text) = ("restore", "Restore the plan from your last session on this model (\(count))?")
+      answers = [("y", "restore it"), ("n", "start without it")]
     }
+    // The answers on a line of their own: until one is given, every key waits for it.
+    let keys = Array(answers.map { [TextSpan($0.0, theme.key), TextSpan(" " + $0.1)] }.joined(separator: [TextSpan("  ")]))
     let lines = wrapped(text, width: state.width - 8)
-    let contentWidth = lines.map { displayWidth($0) }.max() ?? 0
-    let rect = centred(width: contentWidth + 4, height: lines.count + 2)
+    let contentWidth = max(lines.map { displayWidth($0) }.max() ?? 0, width(of: keys))
+    let rect = centred(width: contentWidth + 4, height: lines.count + 4)
     drawBox(rect, title: title, footer: nil)
     for (offset, line) in lines.enumerated() {
       canvas.put(line, row: rect.row + 1 + offset, column: rect.column + 2, style: theme.strong)
     }
+    put(keys, row: rect.row + 2 + lines.count, column: rect.column + 2, maxWidth: contentWidth)
   }
 
   /// A rectangle of the given size in the middle of the screen.

@@ -13,6 +13,10 @@ extension View {
       drawLines(wrapped(why, width: rect.width).map { [TextSpan($0, theme.dim)] }, in: rect)
     case .notComputed:
       drawSweepProgress(nil, in: rect)
+    case .stopped:
+      let lines = wrapped("sweep stopped (Esc); its finished candidates are cached", width: rect.width).map { [TextSpan($0, theme.strong)] }
+        + [[]] + wrapped("Tab back to this view to go on", width: rect.width).map { [TextSpan($0, theme.dim)] }
+      drawLines(lines, in: rect)
     case let .computing(progress):
       drawSweepProgress(progress, in: rect)
     case let .failed(why):
@@ -26,7 +30,9 @@ extension View {
 
   /// "computing… 37%", a bar, and what is being measured.
   private mutating func drawSweepProgress(_ progress: WorkProgress?, in rect: Rect) {
-    var lines: [[TextSpan]] = [[TextSpan(computing + (progress.map { " \($0.percent)%" } ?? ""), theme.strong)]]
+    let left = progress?.secondsLeft.map { "  " + Format.duration($0) + " left" } ?? ""
+    var lines: [[TextSpan]] = [[TextSpan(computing + (progress.map { " \($0.percent)%" } ?? ""), theme.strong),
+                                TextSpan(left, theme.plain)]]
     if let progress {
       let barWidth = min(rect.width, 40)
       let done = progress.percent * barWidth / 100
@@ -34,7 +40,7 @@ extension View {
                     TextSpan(String(repeating: glyphs.bars[0], count: barWidth - done), theme.dim)])
     }
     let what = "each tensor of two or more axes compressed alone by each candidate and measured; "
-      + "finished candidates are cached for the next time"
+      + "finished candidates are cached for the next time; Esc stops"
     lines += [[]] + wrapped(what, width: rect.width).map { [TextSpan($0, theme.dim)] }
     drawLines(lines, in: rect)
   }
@@ -67,6 +73,8 @@ extension View {
     }
     if let lines = details.first(where: { $0.count + 1 <= below.height }) {
       drawLines(lines, in: below.dropping(rows: 1))
+    } else if let lines = details.first(where: { $0.count <= below.height }) {
+      drawLines(lines, in: below)  // without the blank line before them
     }
   }
 
@@ -92,10 +100,13 @@ extension View {
                                     toWidth: layout.labelWidth, ellipsis: glyphs.ellipsis)
     canvas.put(label.rightPadded(toLength: layout.labelWidth), row: row, column: column,
                style: tensor.name == state.selection ? theme.selected : theme.plain, maxWidth: layout.labelWidth)
-    for (candidate, cell) in zip(table.candidates, layout.cells) {
+    let isSelected = tensor.name == state.selection
+    for (index, (candidate, cell)) in zip(table.candidates, layout.cells).enumerated() {
       let (text, style) = cellText(table.cell(tensor.name, candidate), table: table, width: cell.width,
                                    numbers: layout.showsNumbers)
-      canvas.put(text, row: row, column: column + cell.column, style: style, maxWidth: cell.width)
+      // The cell Enter applies: reversed on the selected tensor's row.
+      let shown = isSelected && index == selectedColumn(table) ? Style(bold: true, reverse: true) : style
+      canvas.put(text, row: row, column: column + cell.column, style: shown, maxWidth: cell.width)
     }
   }
 
@@ -114,6 +125,9 @@ extension View {
     let bar = glyphs.bar(kind.barHeight(ofLoss: loss))
     return (String(bar).leftPadded(toLength: width), theme.mark(level))
   }
+
+  /// The map's selected column, within the table.
+  private func selectedColumn(_ table: SensitivityTable) -> Int { min(max(state.mapColumn, 0), max(table.candidates.count - 1, 0)) }
 
   /// The index of the row to keep in view: the selected tensor's, or for a tensor outside the
   /// map (1-D, integer) the nearest one above it in the model.
@@ -144,7 +158,11 @@ extension View {
     if !layout.showsNumbers { groups.append([TextSpan("bar height: loss, log scale", theme.dim)]) }
     groups.append([TextSpan("1-D tensors not swept", theme.dim)])
     if scrolls { groups.append([TextSpan("\(table.tensors.count) tensors, scrolled", theme.dim)]) }
-    return meaning.map { [TextSpan($0, theme.dim)] } + packed(groups, width: width)
+    let pick: [TextSpan] = table.candidates.isEmpty ? [] : [
+      TextSpan(glyphs.keyLabel("←/→"), theme.key), TextSpan(" pick, "), TextSpan("Enter", theme.key), TextSpan(" sets "),
+      TextSpan(table.candidates[selectedColumn(table)].description, theme.accent),
+    ]
+    return meaning.map { [TextSpan($0, theme.dim)] } + packed(groups, width: width) + (pick.isEmpty ? [] : [pick])
   }
 
   /// The selected tensor's cells in figures, each form in as many columns as the width takes,

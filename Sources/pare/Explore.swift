@@ -19,7 +19,7 @@ struct Explore: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
-  @Flag(help: "Let a mouse click select a table row.")
+  @Flag(help: "Use the mouse: a click selects a table row or a detail view's tab, the wheel scrolls the table.")
   var mouse = false
 
   func run() throws {

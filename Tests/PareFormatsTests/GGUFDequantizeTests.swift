@@ -49,6 +49,6 @@ import Testing
     #expect(GGMLType.q6_k.bitsPerWeight == 6.5625 && GGMLType.q4_k.bitsPerWeight == 4.5)
     #expect(GGMLType(rawValue: 12) == .q4_k && GGMLType(rawValue: 4) == nil)
     #expect(GGMLType.iq2_xs.name == "iq2_xs" && !GGMLType.iq2_xs.isDecodable)
-    #expect(GGMLType.decodable.count == 13 && GGMLType.decodable.allSatisfy(\.isDecodable))
+    #expect(GGMLType.decodable.count == 15 && GGMLType.decodable.allSatisfy(\.isDecodable))
   }
 }

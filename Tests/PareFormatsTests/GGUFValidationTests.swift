@@ -105,11 +105,11 @@ import Testing
       #expect {
         _ = try model.weights.tensor(named: "blk.0.attn_q.weight")
       } throws: { error in
-        "\(error)" == "\(path): tensor 'blk.0.attn_q.weight': is iq2_xs, which Pare cannot decode (it decodes f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q2_k, q3_k, q4_k, q5_k, q6_k)"
+        "\(error)" == "\(path): tensor 'blk.0.attn_q.weight': is iq2_xs, which Pare cannot decode (it decodes f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, iq4_xs)"
       }
       let gguf = try #require(model.gguf)
       #expect(ModelFamilies.ggufBrowseOnlyReason(gguf, runnable: ["llama"])
-        == "blk.0.attn_q.weight is iq2_xs, which Pare cannot decode (it decodes f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q2_k, q3_k, q4_k, q5_k, q6_k): browse only")
+        == "blk.0.attn_q.weight is iq2_xs, which Pare cannot decode (it decodes f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q2_k, q3_k, q4_k, q5_k, q6_k, iq4_nl, iq4_xs): browse only")
       #expect(ModelFamilies.ggufBrowseOnlyReason(gguf, runnable: ["phi3", "gemma3"])
         == "GGUF architecture \"llama\" cannot be run yet (Pare runs \"phi3\", \"gemma3\"): browse only")
       // The registry runs llama, but not this file: its tensor type comes first.

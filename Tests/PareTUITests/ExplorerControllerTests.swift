@@ -146,5 +146,9 @@ struct ExplorerControllerTests {
     #expect(controller.state.message?.isError == true)
     #expect(controller.state.message?.text.contains("/nonexistent-dir/plan.json") == true)
     #expect(!controller.state.isExported)
+    // The prompt opens again with the path as typed and the error in it, for a fix.
+    guard case let .prompt(prompt) = controller.state.overlay else { Issue.record("no prompt after the failure"); return }
+    #expect(prompt.purpose == .exportPlan && prompt.text == "/nonexistent-dir/plan.json")
+    #expect(prompt.error?.contains("/nonexistent-dir/plan.json") == true)
   }
 }

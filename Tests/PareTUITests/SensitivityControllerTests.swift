@@ -121,6 +121,49 @@ struct SensitivityControllerTests {
     #expect(controller.state.plan.tensors.isEmpty)
   }
 
+  @Test func escapeStopsASearchAndNothingItFoundIsApplied() throws {
+    defer { removeCache() }
+    let controller = try explorer()
+    tick(controller, until: settled)
+    controller.handle(.key(.character("a")))
+    controller.handle(.key(.character("8")))
+    controller.handle(.key(.enter))
+    #expect(controller.state.search.running?.target == 8)
+    controller.handle(.key(.escape))
+    #expect(controller.state.search.running == nil)
+    #expect(controller.state.message?.text == "stopped the 8x search")
+    tick(controller) { _ in controller.isIdle }
+    #expect(controller.isIdle)
+    #expect(controller.state.plan.tensors.isEmpty)
+    #expect(controller.state.search.frontier.isEmpty)
+    // A new search runs as usual afterwards.
+    controller.handle(.key(.character("a")))
+    controller.handle(.key(.enter))
+    tick(controller, until: settled)
+    #expect(controller.state.ratio >= 8)
+  }
+
+  @Test func escapeStopsTheSweepWhichTabStartsAgainAndProgressSaysHowLongIsLeft() throws {
+    defer { removeCache() }
+    let controller = try explorer()
+    for _ in 0..<4 { controller.handle(.key(.tab)) }
+    #expect(controller.state.sensitivity == .computing(nil))
+    controller.handle(.key(.escape))
+    #expect(controller.state.sensitivity == .stopped)
+    tick(controller) { _ in controller.isIdle }
+    #expect(controller.state.sensitivity == .stopped)
+    // Tab round to the map: the sweep starts again, reporting the time left once a cell is in.
+    for _ in 0..<5 { controller.handle(.key(.tab)) }
+    #expect(controller.state.sensitivity == .computing(nil))
+    var timesLeft: [Double] = []
+    tick(controller) { state in
+      if case let .computing(progress?) = state.sensitivity, let left = progress.secondsLeft { timesLeft.append(left) }
+      return state.sensitivity.table != nil
+    }
+    #expect(controller.state.sensitivity.table != nil)
+    #expect(!timesLeft.isEmpty && timesLeft.allSatisfy { $0 >= 0 && $0.isFinite })
+  }
+
   @Test func quittingStopsTheSweep() throws {
     defer { removeCache() }
     let controller = try explorer()

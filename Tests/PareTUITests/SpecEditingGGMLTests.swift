@@ -10,7 +10,8 @@ struct SpecEditingGGMLTests {
 
   @Test func theLadderHoldsTheFittingTypesCheapestFirst() {
     let ladder = SpecEditing.ggmlLadder(fits)
-    #expect(ladder.first == GGMLQuantizer.types.min { $0.bitsPerWeight < $1.bitsPerWeight })
+    #expect(ladder.first == GGMLQuantizer.types.filter { 64 % $0.blockSize == 0 }.min { $0.bitsPerWeight < $1.bitsPerWeight })
+    #expect(SpecEditing.ggmlLadder([8, 256]).first == .q2_k)
     #expect(zip(ladder, ladder.dropFirst()).allSatisfy { $0.bitsPerWeight <= $1.bitsPerWeight })
     #expect(Set(ladder) == Set(GGMLQuantizer.types.filter { 64 % $0.blockSize == 0 }))
     #expect(SpecEditing.ggmlLadder(fitsNone).isEmpty)

@@ -107,7 +107,8 @@ struct UpdateTests {
     s.search.running = RunningSearch(target: 8)
     #expect(press(&s, .character("q")).isEmpty)
     #expect(s.overlay == .confirm(.quit(unsaved: false, searchTarget: 8)))
-    #expect(render(s).text.contains("Quit? The running 8x search stops. y/n"))
+    #expect(render(s).text.contains("Quit? The running 8x search stops."))
+    #expect(render(s).text.contains("y quit  n stay"))
   }
 
   @Test func applyingToAllTakesTheTensorsTheFilterShows() {

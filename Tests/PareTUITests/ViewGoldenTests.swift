@@ -71,6 +71,53 @@ struct ViewGoldenTests {
     try expectGolden("export-prompt-80x24", state)
   }
 
+  @Test func modelExportPromptShowsTheFullTarget() throws {
+    var state = Fixtures.lenet()
+    (state.workingDirectory, state.homeDirectory) = ("/home/me/work", "/home/me")
+    state.overlay = .prompt(Prompt(purpose: .exportPackedModel, text: "~/models/lenet-300-100-pare"))
+    try expectGolden("export-packed-prompt-80x24", state)
+  }
+
+  @Test func directEntryPromptWithAnError() throws {
+    var state = Fixtures.lenet()
+    guard case let .failure(problem) = SpecEntry.spec("int9 g64", shape: [300, 784], dtype: .f32) else {
+      Issue.record("int9 was accepted")
+      return
+    }
+    state.overlay = .prompt(Prompt(purpose: .spec(tensor: "fc1.weight"), text: "int9 g64", error: problem.message))
+    try expectGolden("spec-prompt-error-80x24", state)
+  }
+
+  @Test func messageLog() throws {
+    var state = Fixtures.lenet()
+    state.show("applied fc1.weight's spec to the 3 tensors matching /weight")
+    state.tick = 260
+    state.show("/nonexistent/plan.json: cannot write the file: No such file or directory", isError: true)
+    state.tick = 1500
+    state.show("undo: fc1.weight int5 ch → int4 ch")
+    state.overlay = .messages
+    try expectGolden("messages-80x24", state)
+  }
+
+  @Test func helpScrolledToItsEnd() throws {
+    var state = Fixtures.lenet()
+    state.overlay = .help
+    state.helpScroll = View(state: state).helpScrollLimit
+    try expectGolden("help-end-80x24", state)
+  }
+
+  @Test func restoreQuestion() throws {
+    var state = Fixtures.lenet()
+    state.overlay = .confirm(.restoreSession(tensors: 3))
+    try expectGolden("restore-question-80x24", state)
+  }
+
+  @Test func sensitivityMapWithTheFourthCellPicked() throws {
+    var state = Fixtures.lenet(width: 120, height: 30, view: .sensitivity)
+    state.mapColumn = 3
+    try expectGolden("lenet-sensitivity-cell-120x30", state)
+  }
+
   @Test func quitConfirmation() throws {
     var state = Fixtures.lenet()
     state.overlay = .confirm(.quit(unsaved: true, searchTarget: nil))

@@ -106,10 +106,25 @@ tmux send-keys -t "$session" s s s
 settle
 check "sorting by size puts the biggest tensor first" test "$(table | sed -n 2p | awk '{print $1}')" = "fc1.weight"
 
+# Direct entry: = takes the CLI's candidate syntax, spaces allowed; a mistake stays in the prompt.
+tmux send-keys -t "$session" =
+tmux send-keys -t "$session" -l 'int9 g64'
+tmux send-keys -t "$session" Enter
+check "a bad spec is shown in the prompt" wait_for "candidate 'int9g64'" 5
+tmux send-keys -t "$session" C-u
+tmux send-keys -t "$session" -l 'int4 g64'
+tmux send-keys -t "$session" Enter
+settle
+check "= int4 g64 sets the biggest tensor's spec" eval 'table | grep -q "^fc1\.weight.*int4 g64"'
+tmux send-keys -t "$session" u
+settle
+check "one u takes it back, naming the change" wait_for "undo: fc1\.weight int4 g64 → none" 5
+
 # The export prompt expands ~ as a shell does: the plan lands under $HOME, no folder named ~.
 tmux send-keys -t "$session" e
-for _ in $(seq 40); do tmux send-keys -t "$session" BSpace; done
+tmux send-keys -t "$session" C-u
 tmux send-keys -t "$session" -l '~/plan.json'
+check "the export prompt shows the full target" wait_for "→ $work/home/plan\.json" 5
 tmux send-keys -t "$session" Enter
 settle
 check "an export to ~/plan.json writes it under \$HOME" test -f "$work/home/plan.json"
@@ -123,6 +138,12 @@ check "the map's cells appear for every matrix" wait_for "│ fc3 +[-+][0-9].*[-
 map_rows() { screen | grep -cE "│ fc[123] +([-+][0-9.]+ +){10}[-+][0-9.]+ *$"; }
 check "one row of eleven cells per matrix" test "$(map_rows)" = "3"
 check "the cells are cached" test -n "$(ls "$work/cache/sensitivity/"*/ 2>/dev/null)"
+# → twice picks the third cell (int4) of the selected tensor's row; Enter gives it that candidate.
+tmux send-keys -t "$session" Right Right
+check "the map names the cell picked" wait_for "pick, Enter sets int4" 5
+tmux send-keys -t "$session" Enter
+settle
+check "Enter on the int4 cell sets fc1.weight to int4 per channel" eval 'table | grep -q "^fc1\.weight.*int4 ch"'
 tmux send-keys -t "$session" Tab
 settle
 
