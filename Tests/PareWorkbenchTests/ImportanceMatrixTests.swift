@@ -169,6 +169,10 @@ import Testing
     let direct = try Compressor.compress(model.weights.tensor(named: name), dtype: .f32, spec: spec, name: name, importance: importance)
     let same = applied.compressed[name]?.values.scalars == direct.values.scalars
     #expect(same)
+    let unweighted = try Compressor.compress(model.weights.tensor(named: name), dtype: .f32,
+                                             spec: CompressionSpec(quantize: .ggml(.q4_0)), name: name)
+    let weighs = direct.values.scalars != unweighted.values.scalars
+    #expect(weighs)
     #expect {
       try AppliedPlan(plan: plan, weights: model.weights)
     } throws: { error in
