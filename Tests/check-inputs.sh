@@ -8,7 +8,8 @@
 # scripts/make_gguf_fixtures.py, one GGUF validation rule each), datasets/ (--data for lenet-300-100),
 # plans/ (--plan for lenet-300-100), configs/ (config.json beside real weights: lenet-300-100's,
 # or the tiny BERT's for "bert-*"), texts/ (--text for the tiny BERT), packed/ (unpacked: a
-# 4x8 int4 model whose __metadata__ was edited), nonfinite/plans/ (plans compressing a tensor of
+# 4x8 int4 model whose __metadata__ was edited), imatrix/ (--imatrix for tiny-llama.gguf; made by
+# scripts/make_imatrix_fixtures.py), nonfinite/plans/ (plans compressing a tensor of
 # nonfinite/model.safetensors that holds NaN or Inf, for apply and eval), plus a FIFO made here in
 # place of a weights file and of the data (a FIFO cannot be committed).
 set -uo pipefail
@@ -79,6 +80,9 @@ for f in "$corpus"/configs/*; do
 done
 for f in "$corpus"/texts/*; do check "$f" eval "$tinybert" --text "$f"; done
 for f in "$corpus"/packed/*; do check "$f" unpack "$f" --output unpacked.safetensors; done
+# Importance matrices (#16) made for another model, or malformed: refused before any pass.
+tinyllama="$root/Tests/PareWorkbenchTests/Fixtures/tiny-llama.gguf"
+for f in "$corpus"/imatrix/*; do check "$f" eval "$tinyllama" --imatrix "$f"; done
 # Non-finite weights (#17): a plan compressing a tensor that holds NaN or Inf is refused by
 # `apply` and `eval`, naming the plan, the tensor and the counts, before anything is written.
 nonfinite="$corpus/nonfinite/model.safetensors"

@@ -18,16 +18,22 @@ public struct AppliedPlan: Sendable {
   public var ratio: Double { compressedBytes > 0 ? Double(originalBytes) / Double(compressedBytes) : 1 }
 
   /// Compresses every tensor `plan` names (already validated against `weights`), reusing
-  /// `cache` when given.
-  public init(plan: Plan, weights: WeightStore, cache: CompressionCache? = nil) throws {
+  /// `cache` when given. Specs with `"imatrix": true` get each tensor's importance from
+  /// `importance`, else from the cache's (`CompressionCache.importance`).
+  public init(plan: Plan, weights: WeightStore, cache: CompressionCache? = nil, importance: ImportanceSource? = nil) throws {
     var compressed: [String: CompressedTensor] = [:]
+    let importance = importance ?? cache?.importance
     for (name, spec) in plan.tensors where !spec.isEmpty {
       guard let entry = weights.entry(named: name) else {
         throw PlanError(file: "plan", "tensor '\(name)' is not in the model")
       }
-      let make = { try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec, name: name) }
+      let source = spec.usesImportance ? importance : nil
+      let make = {
+        try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec, name: name,
+                                importance: source?.importance(of: name))
+      }
       do {
-        compressed[name] = try cache.map { try $0.tensor(name, spec: spec, make: make) } ?? make()
+        compressed[name] = try cache.map { try $0.tensor(name, spec: spec, importance: source, make: make) } ?? make()
       } catch let error as TensorError {  // the arithmetic knows no file or tensor: name them
         throw ModelError(file: weights.path(of: name) ?? "weights", "tensor '\(name)': \(error)")
       } catch let error as NonFiniteWeightsError {

@@ -1,8 +1,8 @@
 import PareCore
 import Synchronization
 
-/// Compressed tensors memoized by (tensor name, spec), shared across threads, holding at most
-/// `byteLimit` bytes: past it the least recently used entries go.
+/// Compressed tensors memoized by (tensor name, spec, importance used), shared across threads,
+/// holding at most `byteLimit` bytes: past it the least recently used entries go.
 ///
 /// Undo, redo and re-evaluation keep asking for the same few (tensor, spec) pairs; compressing
 /// each once makes those steps instant. A sensitivity sweep, though, asks for every tensor under
@@ -13,6 +13,15 @@ public final class CompressionCache: Sendable {
   private struct Key: Hashable {
     let name: String
     let spec: CompressionSpec
+    /// The importance the tensor was compressed with (nil: none), by identity.
+    let importance: ImportanceKey?
+  }
+
+  /// An `ImportanceSource` compared by identity; held strongly, so its identity is never reused.
+  private struct ImportanceKey: Hashable {
+    let source: ImportanceSource
+    static func == (a: Self, b: Self) -> Bool { a.source === b.source }
+    func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(source)) }
   }
 
   private struct Entry {
@@ -30,13 +39,24 @@ public final class CompressionCache: Sendable {
   /// The most bytes of compressed tensors kept.
   public let byteLimit: Int
   private let state = Mutex(State())
+  private let importanceSource = Mutex<ImportanceSource?>(nil)
 
   /// A cache keeping at most `byteLimit` bytes (by default, everything).
   public init(byteLimit: Int = .max) { self.byteLimit = byteLimit }
 
-  /// The cached result for `name` under `spec`, computing and storing it with `make` on a miss.
-  public func tensor(_ name: String, spec: CompressionSpec, make: () throws -> CompressedTensor) rethrows -> CompressedTensor {
-    let key = Key(name: name, spec: spec)
+  /// Where plans compressed through this cache find the importance of specs with
+  /// `"imatrix": true` (`AppliedPlan`): an imatrix file, or the evaluation text's statistics.
+  /// Set once when a model is opened; nil: such specs are refused.
+  public var importance: ImportanceSource? {
+    get { importanceSource.withLock { $0 } }
+    set { importanceSource.withLock { $0 = newValue } }
+  }
+
+  /// The cached result for `name` under `spec` compressed with `importance` (nil: without),
+  /// computing and storing it with `make` on a miss.
+  public func tensor(_ name: String, spec: CompressionSpec, importance: ImportanceSource? = nil,
+                     make: () throws -> CompressedTensor) rethrows -> CompressedTensor {
+    let key = Key(name: name, spec: spec, importance: importance.map(ImportanceKey.init))
     let hit = state.withLock { state -> CompressedTensor? in
       guard let entry = state.entries[key] else { return nil }
       state.clock += 1

@@ -41,7 +41,7 @@ public struct DecoderNetwork: Sendable {
     try self.init(config: config) { name in weights.entry(named: name) == nil ? nil : try weights.tensor(named: name) }
   }
 
-  private init(config: DecoderConfig, embedding: Tensor, blocks: [DecoderBlock], finalNorm: RMSNorm, head: any Layer,
+  init(config: DecoderConfig, embedding: Tensor, blocks: [DecoderBlock], finalNorm: RMSNorm, head: any Layer,
                referenceHead: any Layer, headIsReference: Bool) {
     (self.config, self.embedding, self.blocks, self.finalNorm, self.head) = (config, embedding, blocks, finalNorm, head)
     (self.referenceHead, self.headIsReference) = (referenceHead, headIsReference)

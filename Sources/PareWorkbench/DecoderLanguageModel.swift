@@ -23,7 +23,7 @@ public struct DecoderLanguageModel: ModelFamily {
   public static let forwardOutput = "logits"
 
   public let config: DecoderConfig
-  private let weights: WeightStore
+  let weights: WeightStore
   private let tokenizer: any TextTokenizer
 
   public init(model: ModelDirectory, config file: ModelDirectory.ConfigFile) throws {
@@ -60,6 +60,8 @@ public struct DecoderLanguageModel: ModelFamily {
     -> any LayerOrderedEvaluator {
     let network = try network()
     let windows = try windows(of: data).windows
+    // Specs with "imatrix": true and no imatrix file: this text's statistics, made when needed.
+    if compression.importance == nil { compression.importance = importanceSource(on: data) }
     do { try network.check(DecoderInput(windows: windows)) } catch { throw ModelError(file: data.path, "\(error)") }
     let layout = network.layout
     let scoring = LanguageModelMetrics.Scoring.secondHalf(of: windows.first?.count ?? 0)

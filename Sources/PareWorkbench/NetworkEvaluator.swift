@@ -87,8 +87,10 @@ public final class NetworkEvaluator<Network: RestartableNetwork>: LayerOrderedEv
 
   /// A second evaluator on the same network, input and baseline, starting from this one's cache:
   /// the uncompressed network's activations are shared, not computed or held again.
+  /// `compression` takes this evaluator's importance source when it has none.
   public func sibling(compression: CompressionCache) -> any LayerOrderedEvaluator {
-    NetworkEvaluator(of: self, compression: compression)
+    if compression.importance == nil { compression.importance = self.compression.importance }
+    return NetworkEvaluator(of: self, compression: compression)
   }
 
   /// Bytes of cached activations this evaluator holds beyond those it shares with its siblings.

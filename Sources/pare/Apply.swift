@@ -39,14 +39,16 @@ struct Apply: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
+  @OptionGroup var importance: ImportanceOptions
+
   func validate() throws {
     if packed && format != .safetensors { throw ValidationError("--packed goes with the safetensors format only") }
   }
 
   func run() throws {
     try OutputPath.refuseUnexpandedTilde(output, home: ProcessInfo.processInfo.environment["HOME"])
-    let opened = try PlannedModel(modelPath: model, planPath: plan)
-    let otherInputs = [plan] + evaluationData.files
+    let opened = try PlannedModel(modelPath: model, planPath: plan, importance: importance, evaluationData: evaluationData)
+    let otherInputs = [plan] + evaluationData.files + importance.files
     if format == .safetensors {
       try ModelExport.checkDestination(of: opened.model, in: output, packed: packed, otherInputs: otherInputs)
     } else {

@@ -22,11 +22,13 @@ struct Eval: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
+  @OptionGroup var importance: ImportanceOptions
+
   @Flag(help: "Print JSON instead of text.")
   var json = false
 
   func run() throws {
-    let opened = try PlannedModel(modelPath: model, planPath: plan)
+    let opened = try PlannedModel(modelPath: model, planPath: plan, importance: importance, evaluationData: evaluationData)
     let evaluation = try opened.evaluate(evaluationData, comparing: plan != nil)
     let applied = opened.applied
     if json {

@@ -19,7 +19,8 @@ struct Pare: ParsableCommand {
       .safetensors files (browse only).
       """,
     version: "pare \(version) (\(BLASCoreChoice.description))",
-    subcommands: [Explore.self, Inspect.self, Eval.self, Forward.self, Apply.self, Unpack.self, Sensitivity.self, Search.self],
+    subcommands: [Explore.self, Inspect.self, Eval.self, Forward.self, Apply.self, Unpack.self, Sensitivity.self, Search.self,
+                  Imatrix.self],
     defaultSubcommand: Explore.self)
 
   /// Moves OpenBLAS to better kernels if its detection fell short (`BLASCoreChoice`), tunes the

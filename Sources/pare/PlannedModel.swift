@@ -12,9 +12,16 @@ struct PlannedModel {
   let compression = CompressionCache()
 
   /// Opens `modelPath`, reads and validates `planPath` against it (warning on stderr when the
-  /// plan was made for other weights), and compresses the planned tensors.
-  init(modelPath: String, planPath: String?) throws {
+  /// plan was made for other weights), and compresses the planned tensors; specs with
+  /// `"imatrix": true` use `importance`'s --imatrix, else the statistics of the data
+  /// `evaluationData` names (all of it, as `evaluate` measures).
+  init(modelPath: String, planPath: String?, importance: ImportanceOptions? = nil,
+       evaluationData: EvaluationDataOptions? = nil) throws {
     opened = try OpenedModel(path: modelPath)
+    if let importance {
+      let data = (try? evaluationData?.evaluationData(for: opened, interactive: false)) ?? nil
+      try importance.install(on: compression, model: opened, data: data)
+    }
     let model = opened.directory
     var plan = Plan()
     if let planPath {

@@ -38,6 +38,8 @@ struct Search: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
+  @OptionGroup var importance: ImportanceOptions
+
   @Option(help: "Budget as a compression ratio of the whole model, e.g. 8 (original size / 8).")
   var targetRatio: Double?
 
@@ -124,7 +126,7 @@ struct Search: ParsableCommand {
     let given = try candidates.map(Candidate.parseList)
     let fileType = try like.map { try LlamaQuantMix.FileType(parsing: $0) }
     try Interrupt.run { isCancelled in
-      let setup = try SweepSetup(modelPath: model, options: evaluationData)
+      let setup = try SweepSetup(modelPath: model, options: evaluationData, importance: importance)
       try refuseOverwritingInputs(of: setup)
       let language = setup.family as? DecoderLanguageModel
       let mix = try fileType.map { try likeMix($0, model: language, setup: setup) }

@@ -30,6 +30,8 @@ struct Sensitivity: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
+  @OptionGroup var importance: ImportanceOptions
+
   @Option(help: "Comma-separated candidates, e.g. int2,int4,rank/8,prune90+int4 (see below).")
   var candidates = "default"
 
@@ -39,7 +41,7 @@ struct Sensitivity: ParsableCommand {
   func run() throws {
     let list = try Candidate.parseList(candidates)
     try Interrupt.run { isCancelled in
-      let setup = try SweepSetup(modelPath: model, options: evaluationData)
+      let setup = try SweepSetup(modelPath: model, options: evaluationData, importance: importance)
       let (table, measured, cache) = try setup.sensitivity(list, isCancelled: isCancelled)
       if json {
         print(try Formatting.json(SensitivityReport(table: table, model: setup.modelReference, data: setup.data)))

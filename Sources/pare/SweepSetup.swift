@@ -22,11 +22,17 @@ struct SweepSetup {
   /// The family that runs the model.
   let family: (any ModelFamily)?
 
-  /// Opens `modelPath` and its evaluator on the data `options` names (or the bundled data).
-  init(modelPath: String, options: EvaluationDataOptions) throws {
+  /// What the sensitivity cache keys cells by beside the metric: the --imatrix file's hash.
+  let importanceTag: String?
+
+  /// Opens `modelPath` and its evaluator on the data `options` names (or the bundled data);
+  /// specs with `"imatrix": true` use `importance`'s --imatrix, else that data's statistics.
+  init(modelPath: String, options: EvaluationDataOptions, importance: ImportanceOptions? = nil) throws {
     let opened = try OpenedModel(path: modelPath)
     let model = opened.directory
     let compression = EvaluationDataOptions.compressionCache(for: model)
+    compression.importance = try importance?.source(for: opened)
+    importanceTag = try importance?.cacheTag()
     guard let measured = try options.interactiveEvaluator(for: opened, compression: compression) else {
       let why = opened.browseOnlyReason ?? "no default evaluation data; pass "
         + (opened.family.map { type(of: $0).data.usage } ?? "--data or --text")
@@ -42,7 +48,7 @@ struct SweepSetup {
   func sensitivity(_ candidates: [Candidate], isCancelled: @escaping @Sendable () -> Bool) throws
     -> (table: SensitivityTable, measured: Int, cache: SensitivityCache) {
     // Keyed as the explorer keys it (the fingerprint), so either reuses the other's cells.
-    let cache = SensitivityCache(modelFingerprint: model.weights.fingerprint(), dataSHA256: data.sha256, metric: evaluator.metric.name)
+    let cache = SensitivityCache(modelFingerprint: model.weights.fingerprint(), dataSHA256: data.sha256, metric: evaluator.metric.name + (importanceTag.map { "-\($0)" } ?? ""))
     let analysis = SensitivityAnalysis(weights: model.weights, evaluator: evaluator, compression: compression, cache: cache)
     for skipped in SensitivityAnalysis.nonFiniteTensors(in: model.weights) {
       FileHandle.standardError.write(Data("warning: \(skipped); left out of the sweep and the search\n".utf8))

@@ -1,0 +1,3 @@
+#pragma once
+#include <cstdio>
+#define LOG_ERR(...) fprintf(stderr, __VA_ARGS__)
