@@ -212,7 +212,7 @@ public struct Candidate: Sendable, Hashable, Codable, CustomStringConvertible {
     return QuantizeSpec(scheme: match.scheme, bits: bits, granularity: granularity, groupSize: groupSize)
   }
 
-  private static func parseDefaults(_ list: String) -> [Candidate] {
+  static func parseDefaults(_ list: String) -> [Candidate] {
     // The lists above are constants checked by the tests; a typo would show there.
     (try? parseList(list)) ?? []
   }

@@ -19,6 +19,8 @@ struct Explore: ParsableCommand {
 
   @OptionGroup var evaluationData: EvaluationDataOptions
 
+  @OptionGroup var importance: ImportanceOptions
+
   @Flag(help: "Use the mouse: a click selects a table row or a detail view's tab, the wheel scrolls the table.")
   var mouse = false
 
@@ -32,6 +34,10 @@ struct Explore: ParsableCommand {
       try initialPlan.validate(against: model.weights, file: plan)
     }
     let compression = EvaluationDataOptions.compressionCache(for: model)
+    // Without --imatrix a language model's evaluator uses its text's statistics (computed when a
+    // spec first asks); the sweep's evaluator shares the source through `sibling`.
+    compression.importance = try importance.source(for: opened)
+    let importanceTag = try importance.cacheTag()
     let measured = try evaluationData.interactiveEvaluator(for: opened, compression: compression)
     let session = try Session(model: model, initialPlan: initialPlan, evaluator: measured?.evaluator, compression: compression)
     // Keys the saved session and the sensitivity cache without reading the weights (a 14 GB
@@ -41,6 +47,7 @@ struct Explore: ParsableCommand {
     let store = SessionStore(model: model, weightsFingerprint: fingerprint)
     let sensitivity = measured.map { measured in
       sensitivitySource(model, weightsFingerprint: fingerprint, evaluator: measured.evaluator, data: measured.data,
+                        importanceTag: importanceTag, isLanguageModel: opened.family is DecoderLanguageModel,
                         sessionCompression: compression)
     }
     // Everything that can fail on bad input has run: only now take over the terminal.
@@ -61,11 +68,18 @@ struct Explore: ParsableCommand {
   /// cache instead of filling the session's; sized as `pare search`'s, since the search's
   /// evaluations reuse the same few (tensor, spec) pairs again and again (a cache smaller than
   /// one compressed tensor recompressed it for every evaluation: `a` took 10x `pare search`).
+  /// Cells measured with an --imatrix file are keyed by its hash too (`importanceTag`), as `pare
+  /// sensitivity` keys them.
   private func sensitivitySource(_ model: ModelDirectory, weightsFingerprint: String, evaluator: any LayerOrderedEvaluator,
-                                 data: DataReference, sessionCompression: CompressionCache) -> SensitivitySource {
+                                 data: DataReference, importanceTag: String?, isLanguageModel: Bool,
+                                 sessionCompression: CompressionCache) -> SensitivitySource {
     let compression = EvaluationDataOptions.compressionCache(for: model)
-    return SensitivitySource(modelFingerprint: weightsFingerprint, dataSHA256: data.sha256, compression: compression,
-                             sessionCompression: sessionCompression) {
+    // A language model's map and search are in llama.cpp's currency: ggml types.
+    let lmCandidates = isLanguageModel ? Candidate.languageModelDefaults(for: model.weights) : []
+    return SensitivitySource(modelFingerprint: weightsFingerprint, dataSHA256: data.sha256 + (importanceTag.map { "-\($0)" } ?? ""),
+                             compression: compression, sessionCompression: sessionCompression,
+                             mapCandidates: isLanguageModel ? lmCandidates : Candidate.sensitivityDefaults,
+                             searchCandidates: isLanguageModel ? lmCandidates : Candidate.searchDefaults) {
       evaluator.sibling(compression: compression)
     }
   }

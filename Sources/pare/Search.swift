@@ -24,8 +24,9 @@ struct Search: ParsableCommand {
       --like FTYPE (a language model) sets the budget to the exact size of llama.cpp's FTYPE mix \
       for this model (q4_k_m: the type `llama-quantize` gives each tensor, its fallbacks \
       included; the other tensors as stored), measures that mix as a plan too, and prints both. \
-      A language model's default candidates are the ggml types q2_k to q8_0, each on the \
-      tensors whose rows are a whole number of its blocks.
+      A language model's default candidates are the ggml types q2_k to q8_0, weighted by the \
+      importance matrix (--imatrix, else the evaluation text's own statistics; q8_0 has no use \
+      for one), each on the tensors whose rows are a whole number of its blocks.
 
       --frontier searches each ratio of --ratios and keeps, for each, the best plan measured \
       within its budget; it prints a table and a plot, and --svg writes the plot as SVG. The \
@@ -70,22 +71,8 @@ struct Search: ParsableCommand {
 
   @Option(help: ArgumentHelp(
     "Candidates to choose from, as for `pare sensitivity` ('search' is a larger default set).",
-    discussion: "Default: 'search', and for a language model the ggml types \(Search.languageModelCandidates)."))
+    discussion: "Default: 'search', and for a language model the ggml types \(Candidate.languageModelDefaultList)."))
   var candidates: String?
-
-  /// A language model's default candidates: ggml's types from q2_k to q8_0 (those Pare
-  /// quantizes to).
-  static var languageModelCandidates: String {
-    let order: [GGMLType] = [.q2_k, .q3_k, .q4_0, .q4_1, .q4_k, .q5_0, .q5_1, .q5_k, .q6_k, .q8_0]
-    return order.filter(GGMLQuantizer.types.contains).map(\.name).joined(separator: ",")
-  }
-
-  /// `languageModelCandidates`, and fp16 when a matrix's rows fit no 32-element block (where
-  /// llama.cpp falls back to F16 and no ggml type would do).
-  static func languageModelCandidates(for setup: SweepSetup) -> String {
-    let odd = SensitivityAnalysis.compressibleTensors(in: setup.model.weights).contains { ($0.shape.last ?? 1) % 32 != 0 }
-    return languageModelCandidates + (odd ? ",fp16" : "")
-  }
 
   @Option(help: "Plans the evolutionary step measures at most, per budget.")
   var evaluations = 100
@@ -130,7 +117,7 @@ struct Search: ParsableCommand {
       try refuseOverwritingInputs(of: setup)
       let language = setup.family as? DecoderLanguageModel
       let mix = try fileType.map { try likeMix($0, model: language, setup: setup) }
-      let list = try given ?? Candidate.parseList(language == nil ? "search" : Self.languageModelCandidates(for: setup))
+      let list = given ?? (language == nil ? Candidate.searchDefaults : Candidate.languageModelDefaults(for: setup.model.weights))
       let table = try setup.sensitivity(list, isCancelled: isCancelled).table
       let search = PlanSearch(table: table, weights: setup.model.weights, evaluator: setup.evaluator,
                               compression: setup.compression)

@@ -32,16 +32,20 @@ struct Sensitivity: ParsableCommand {
 
   @OptionGroup var importance: ImportanceOptions
 
-  @Option(help: "Comma-separated candidates, e.g. int2,int4,rank/8,prune90+int4 (see below).")
-  var candidates = "default"
+  @Option(help: ArgumentHelp(
+    "Comma-separated candidates, e.g. int2,int4,rank/8,prune90+int4 (see below).",
+    discussion: "Default: 'default', and for a language model the ggml types \(Candidate.languageModelDefaultList)."))
+  var candidates: String?
 
   @Flag(help: "Print JSON with every cell instead of the table.")
   var json = false
 
   func run() throws {
-    let list = try Candidate.parseList(candidates)
+    let given = try candidates.map(Candidate.parseList)
     try Interrupt.run { isCancelled in
       let setup = try SweepSetup(modelPath: model, options: evaluationData, importance: importance)
+      let list = given ?? (setup.family is DecoderLanguageModel
+        ? Candidate.languageModelDefaults(for: setup.model.weights) : Candidate.sensitivityDefaults)
       let (table, measured, cache) = try setup.sensitivity(list, isCancelled: isCancelled)
       if json {
         print(try Formatting.json(SensitivityReport(table: table, model: setup.modelReference, data: setup.data)))
