@@ -179,40 +179,17 @@ struct GGUFEncoder {
     }
   }
 
-  /// GGUF's value type ids (gguf.md): 0 uint8 ... 12 float64.
+  /// GGUF's value type ids (gguf.md), by the names `GGUFValue.typeName` and
+  /// `GGUFArray.elementTypeName` give them: 0 uint8 ... 12 float64.
+  static let typeIDs: [String: UInt32] = [
+    "uint8": 0, "int8": 1, "uint16": 2, "int16": 3, "uint32": 4, "int32": 5, "float32": 6, "bool": 7,
+    "string": 8, "array": 9, "uint64": 10, "int64": 11, "float64": 12,
+  ]
+
   static func typeID(of value: GGUFValue) -> UInt32 {
-    switch value {
-    case .uint8: 0
-    case .int8: 1
-    case .uint16: 2
-    case .int16: 3
-    case .uint32: 4
-    case .int32: 5
-    case .float32: 6
-    case .bool: 7
-    case .string: 8
-    case .array: 9
-    case .uint64: 10
-    case .int64: 11
-    case .float64: 12
-    }
+    if case .array = value { return 9 }
+    return typeIDs[value.typeName] ?? 9
   }
 
-  static func itemTypeID(of items: GGUFArray) -> UInt32 {
-    switch items {
-    case .uint8: 0
-    case .int8: 1
-    case .uint16: 2
-    case .int16: 3
-    case .uint32: 4
-    case .int32: 5
-    case .float32: 6
-    case .bool: 7
-    case .string: 8
-    case .array: 9
-    case .uint64: 10
-    case .int64: 11
-    case .float64: 12
-    }
-  }
+  static func itemTypeID(of items: GGUFArray) -> UInt32 { typeIDs[items.elementTypeName] ?? 9 }
 }
