@@ -29,8 +29,12 @@ public struct AppliedPlan: Sendable {
       }
       let source = spec.usesImportance ? importance : nil
       let make = {
-        try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: spec, name: name,
-                                importance: source?.importance(of: name))
+        // A weight the matrix may lack and does (ImportanceSource.importance(of:)) is unweighted.
+        let weighting = try source?.importance(of: name)
+        var used = spec
+        if source != nil && weighting == nil { used.quantize?.imatrix = false }
+        return try Compressor.compress(weights.tensor(named: name), dtype: entry.dtype, spec: used, name: name,
+                                       importance: weighting)
       }
       do {
         compressed[name] = try cache.map { try $0.tensor(name, spec: spec, importance: source, make: make) } ?? make()

@@ -7,18 +7,21 @@ import Synchronization
 public final class ImportanceSource: Sendable {
   /// What the importance comes from, for messages ("imatrix.gguf").
   public let origin: String
+  /// Weights the matrix may hold no entry for (a language model's embedding and head: see
+  /// `importance(of:)`).
+  public let mayLack: Set<String>
   private let make: @Sendable () throws -> ImportanceMatrix
   private let made = Mutex<ImportanceMatrix?>(nil)
 
-  /// The importance of `matrix`, read from `origin`.
-  public convenience init(_ matrix: ImportanceMatrix, origin: String) {
-    self.init(origin: origin) { matrix }
+  /// The importance of `matrix`, read from `origin`, which may lack `mayLack`.
+  public convenience init(_ matrix: ImportanceMatrix, origin: String, mayLack: Set<String> = []) {
+    self.init(origin: origin, mayLack: mayLack) { matrix }
   }
 
   /// Importance computed by `make` the first time a weight's is asked for (a failure is
-  /// thrown to that caller, and the next one tries again).
-  public init(origin: String, make: @escaping @Sendable () throws -> ImportanceMatrix) {
-    (self.origin, self.make) = (origin, make)
+  /// thrown to that caller, and the next one tries again); it may lack `mayLack`.
+  public init(origin: String, mayLack: Set<String> = [], make: @escaping @Sendable () throws -> ImportanceMatrix) {
+    (self.origin, self.mayLack, self.make) = (origin, mayLack, make)
   }
 
   /// The whole matrix, made now if it was not yet.
@@ -31,10 +34,14 @@ public final class ImportanceSource: Sendable {
     }
   }
 
-  /// The importance of weight `name` ([columns] mean squares); throws naming the origin when it
-  /// has none for that weight.
-  public func importance(of name: String) throws -> [Float] {
+  /// The importance of weight `name` ([columns] mean squares). Nil when the matrix has none for
+  /// it and it is one of `mayLack`: such a weight is quantized unweighted, as llama-quantize
+  /// quantizes a tensor its imatrix has no entry for (llama-imatrix records no embedding, which is
+  /// looked up rather than multiplied, and a head only with --process-output). Throws naming
+  /// the origin when any other weight has none.
+  public func importance(of name: String) throws -> [Float]? {
     guard let importance = try matrix().importance(of: name) else {
+      if mayLack.contains(name) { return nil }
       throw ModelError(file: origin, "has no importance for tensor '\(name)', which a spec with \"imatrix\": true needs")
     }
     return importance

@@ -20,6 +20,12 @@ extension DecoderLanguageModel {
     return (required, [(name: c.tiedHead ? c.names.embedding : c.names.head, columns: c.hiddenSize)])
   }
 
+  /// The weights an importance matrix may hold no entry for, which specs with `"imatrix": true`
+  /// then quantize unweighted, as llama-quantize does: the head (llama-imatrix records it only
+  /// with --process-output) and the embedding (looked up, not multiplied, unless it is the tied
+  /// head).
+  public var importanceMayLack: Set<String> { [config.names.embedding, config.names.head] }
+
   /// Throws, naming `file` and the first tensor that does not match, unless `matrix` was made
   /// for this model (`ImportanceMatrix.check`).
   public func check(_ matrix: ImportanceMatrix, file: String) throws {
@@ -52,7 +58,7 @@ extension DecoderLanguageModel {
   /// the statistics of `data`, computed when first needed (never when no spec asks), then kept
   /// in memory and on disk (`ImportanceCache`).
   public func importanceSource(on data: EvaluationData) -> ImportanceSource {
-    ImportanceSource(origin: data.path) { [self] in
+    ImportanceSource(origin: data.path, mayLack: importanceMayLack) { [self] in
       try importance(of: data, cache: try? ImportanceCache(model: self, data: data))
     }
   }

@@ -23,16 +23,21 @@ extension LlamaQuantMix {
     return (Plan(tensors: specs), choices)
   }
 
-  /// The mix's plan for `search`'s model, measured with its evaluator (and predicted from its
-  /// table when the table holds every tensor's cell).
-  public func measured(by search: PlanSearch, config: DecoderConfig,
-                       isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> MeasuredPlan {
-    let (plan, choices) = try self.plan(config: config, weights: search.weights)
-    let applied = try AppliedPlan(plan: plan, weights: search.weights, cache: search.compression)
-    let cells = choices.compactMap { search.table.cell($0.key, $0.value) }
-    return MeasuredPlan(applied, choices: choices,
-                        predicted: cells.count == choices.count ? Prediction(cells: cells, baseline: search.table.baseline) : nil,
-                        measured: try search.evaluator.evaluate(plan, isCancelled: isCancelled))
+  /// The mix as the seeds of a search within its size: as llama-quantize writes it, and as it
+  /// writes it given an imatrix from `llama-imatrix`, which records the blocks' matrices only (not
+  /// the embedding, nor the head without `--process-output`): those are weighted by importance,
+  /// at every type but q8_0, which ignores it. Named "llama.cpp Q4_K_M" and "llama.cpp Q4_K_M +
+  /// imatrix".
+  public func seeds(config: DecoderConfig, weights: WeightStore) throws(LlamaQuantMixError) -> [SearchSeed] {
+    let choices = try plan(config: config, weights: weights).choices
+    let unrecorded: Set = [config.names.embedding, config.names.head]
+    let weighted = choices.reduce(into: [String: Candidate]()) { weighted, item in
+      guard !unrecorded.contains(item.key), let q = item.value.quantize, q.scheme == .ggml, let type = q.type, type != .q8_0
+      else { return weighted[item.key] = item.value }
+      weighted[item.key] = Candidate(quantize: .ggml(type, imatrix: true))
+    }
+    let name = "llama.cpp \(fileType.displayName)"
+    return [SearchSeed(name: name, choices: choices), SearchSeed(name: name + " + imatrix", choices: weighted)]
   }
 
   /// The mix's size for `weights` in bytes, without compressing anything: each tensor it

@@ -44,6 +44,8 @@ public struct SearchReport: Encodable, Sendable {
   let uniform: PlanReport?
   let evaluations: Int
   let improvements: Int
+  /// The seed the evolutionary step started from ("llama.cpp Q4_K_M + imatrix"); nil: the knapsack's plan.
+  let startedFrom: String?
   /// The found plan's bits per weight over the compressible tensors (`PlanSearch.bitsPerWeight`).
   let bitsPerWeight: Double?
   /// `--like`: llama.cpp's mix measured as a plan.
@@ -52,6 +54,7 @@ public struct SearchReport: Encodable, Sendable {
   enum CodingKeys: String, CodingKey {
     case model, data, metric, direction, baseline, allocated, found, uniform, evaluations, improvements, like
     case originalBytes = "original_bytes", budgetBytes = "budget_bytes", bitsPerWeight = "bits_per_weight"
+    case startedFrom = "started_from"
   }
 
   /// The report of `outcome` (a search over `table`) on `model` with `data`, with llama.cpp's
@@ -63,24 +66,28 @@ public struct SearchReport: Encodable, Sendable {
     direction = table.metric.direction.rawValue
     (originalBytes, budgetBytes) = (outcome.found.originalBytes, outcome.budget)
     (allocated, found, self.uniform) = (PlanReport(outcome.allocated), PlanReport(outcome.found), uniform.map(PlanReport.init))
-    (evaluations, improvements) = (outcome.evaluations, outcome.improvements)
+    (evaluations, improvements, startedFrom) = (outcome.evaluations, outcome.improvements, outcome.startedFrom)
   }
 }
 
-/// llama.cpp's mix of a file type, measured as a plan (`pare search --like`).
+/// llama.cpp's mix of a file type, measured as a plan (`pare search --like`) as llama-quantize
+/// writes it without an imatrix (`plan`) and with one (`imatrix_plan`).
 public struct LikeReport: Encodable, Sendable {
   let fileType: String
   let plan: PlanReport
+  let imatrixPlan: PlanReport
   let bitsPerWeight: Double
 
   enum CodingKeys: String, CodingKey {
     case plan
-    case fileType = "file_type", bitsPerWeight = "bits_per_weight"
+    case fileType = "file_type", imatrixPlan = "imatrix_plan", bitsPerWeight = "bits_per_weight"
   }
 
-  /// The mix of `fileType` ("q4_k_m") measured as `plan`, in `search`'s bits per weight.
-  public init(fileType: String, plan: MeasuredPlan, search: PlanSearch) {
-    (self.fileType, self.plan, bitsPerWeight) = (fileType, PlanReport(plan), search.bitsPerWeight(plan))
+  /// The mix of `fileType` ("q4_k_m") measured as `plan` and, weighted by the imatrix, as
+  /// `weighted`, in `search`'s bits per weight (the same for both).
+  public init(fileType: String, plan: MeasuredPlan, weighted: MeasuredPlan, search: PlanSearch) {
+    (self.fileType, self.plan, imatrixPlan) = (fileType, PlanReport(plan), PlanReport(weighted))
+    bitsPerWeight = search.bitsPerWeight(plan)
   }
 }
 

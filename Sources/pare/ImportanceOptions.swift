@@ -25,7 +25,7 @@ struct ImportanceOptions: ParsableArguments {
     }
     let matrix = try ImportanceMatrix(gguf: imatrix)
     try language.check(matrix, file: imatrix)
-    return ImportanceSource(matrix, origin: imatrix)
+    return ImportanceSource(matrix, origin: imatrix, mayLack: language.importanceMayLack)
   }
 
   /// Sets where `compression` finds importance: the `--imatrix` file when given, else for a

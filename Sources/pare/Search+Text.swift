@@ -26,7 +26,10 @@ enum SearchText {
     let others = found.originalBytes - table.tensors.reduce(0) { $0 + $1.bytes }
     var plans = [("knapsack", outcome.allocated), ("searched, \(outcome.evaluations) evaluated", found)]
     if let uniform, let bits = uniform.choices.values.first?.quantize?.bits { plans.append(("uniform int\(bits)", uniform)) }
-    if let like { plans.append(("llama.cpp \(like.fileType.displayName)", like.plan)) }
+    if let like {
+      plans.append(("llama.cpp \(like.fileType.displayName)", like.plan))
+      plans.append(("llama.cpp \(like.fileType.displayName) + imatrix", like.weighted))
+    }
     let budgetBits = Double(outcome.budget - search.fixedBytes) * 8 / Double(max(search.compressibleParameters, 1))
     var lines = [
       header(metric: table.metric.name, baseline: table.baseline, setup: setup),
@@ -40,6 +43,9 @@ enum SearchText {
       "",
       planTable(plans, metric: table.metric.name, search: search),
     ]
+    if let seed = outcome.startedFrom {
+      lines.append("the evolutionary step started from \(seed), which measured better than the knapsack's plan")
+    }
     if !written.isEmpty { lines.append("wrote     " + written.map(Formatting.displayPath).joined(separator: ", ")) }
     return lines.joined(separator: "\n")
   }

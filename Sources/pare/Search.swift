@@ -163,7 +163,8 @@ struct Search: ParsableCommand {
     var bar = ProgressBar(label: "search")
     let outcome: SearchOutcome
     do {
-      outcome = try search.run(budget: budget, options: options, isCancelled: isCancelled) {
+      let seeds = try mix.map { try $0.mix.seeds(config: $0.config, weights: setup.model.weights) } ?? []
+      outcome = try search.run(budget: budget, options: options, seeds: seeds, isCancelled: isCancelled) {
         bar.update($0, of: evaluations, detail: "evaluations")
       }
     } catch let error as SearchError {
@@ -171,10 +172,7 @@ struct Search: ParsableCommand {
     }
     bar.finish()
     let uniform = try UniformPlan.best(within: budget, search: search, isCancelled: isCancelled)
-    let like = try mix.map { like in
-      MeasuredLike(fileType: like.mix.fileType,
-                   plan: try like.mix.measured(by: search, config: like.config, isCancelled: isCancelled))
-    }
+    let like = mix.flatMap { like in MeasuredLike(fileType: like.mix.fileType, seeds: outcome.seeds) }
     let drop = search.table.metric.drop(outcome.found.measured.value, from: search.table.baseline)
     if let maxDrop, drop > maxDrop {
       throw ModelError(file: model, String(
@@ -193,7 +191,7 @@ struct Search: ParsableCommand {
     if json {
       print(try Formatting.json(SearchReport(outcome, uniform: uniform, table: search.table,
                                              model: setup.modelReference, data: setup.data,
-                                             like: like.map { LikeReport(fileType: $0.fileType.rawValue, plan: $0.plan, search: search) },
+                                             like: like.map { LikeReport(fileType: $0.fileType.rawValue, plan: $0.plan, weighted: $0.weighted, search: search) },
                                              bitsPerWeight: search.bitsPerWeight(outcome.found))))
     } else {
       print(SearchText.one(outcome, uniform: uniform, like: like, search: search, setup: setup, written: written))
@@ -264,8 +262,15 @@ struct LikeMix {
   let bytes: Int
 }
 
-/// The mix measured as a plan.
+/// The mix measured as a plan, as llama-quantize writes it without and with an imatrix.
 struct MeasuredLike {
   let fileType: LlamaQuantMix.FileType
   let plan: MeasuredPlan
+  let weighted: MeasuredPlan
+
+  /// The mix's two plans among a search's measured seeds (`LlamaQuantMix.seeds`, in that order).
+  init?(fileType: LlamaQuantMix.FileType, seeds: [MeasuredSeed]) {
+    guard seeds.count == 2 else { return nil }
+    (self.fileType, plan, weighted) = (fileType, seeds[0].plan, seeds[1].plan)
+  }
 }

@@ -179,4 +179,31 @@ import Testing
       "\(error)".contains("tensor '\(name)'") && "\(error)".contains("imatrix")
     }
   }
+
+  /// The untied embedding is looked up, never multiplied, so no matrix holds its importance:
+  /// `"imatrix": true` on it quantizes unweighted, as llama-quantize does (and so do the head's
+  /// and the embedding's specs with a matrix from llama-imatrix, which records neither). Any
+  /// other weight missing from the matrix is still refused, naming it.
+  @Test func theEmbeddingAndHeadMayLackImportance() throws {
+    let model = try Self.model()
+    #expect(!model.config.tiedHead)
+    #expect(model.importanceMayLack == ["token_embd.weight", "output.weight"])
+    let blocksOnly = ImportanceMatrix(
+      entries: ["blk.0.ffn_gate.weight": .init(sums: [Float](repeating: 1, count: model.config.hiddenSize), count: 1)],
+      datasets: [], chunkCount: 1, chunkSize: 1)
+    let source = ImportanceSource(blocksOnly, origin: "blocks.imatrix", mayLack: model.importanceMayLack)
+    for name in ["token_embd.weight", "output.weight"] {
+      let weighted = try AppliedPlan(plan: Plan(tensors: [name: CompressionSpec(quantize: .ggml(.q4_0, imatrix: true))]),
+                                     weights: model.weights, importance: source)
+      let plain = try AppliedPlan(plan: Plan(tensors: [name: CompressionSpec(quantize: .ggml(.q4_0))]), weights: model.weights)
+      let same = weighted.compressed[name]?.values.scalars == plain.compressed[name]?.values.scalars
+      #expect(same, "\(name)")
+    }
+    #expect {
+      try AppliedPlan(plan: Plan(tensors: ["blk.1.ffn_gate.weight": CompressionSpec(quantize: .ggml(.q4_0, imatrix: true))]),
+                      weights: model.weights, importance: source)
+    } throws: { error in
+      "\(error)" == "blocks.imatrix: has no importance for tensor 'blk.1.ffn_gate.weight', which a spec with \"imatrix\": true needs"
+    }
+  }
 }

@@ -53,18 +53,48 @@ import Testing
     #expect(Set(try mix.types(for: weights.entries.map { ($0.name, $0.shape) }, model: LlamaQuantMix.model(of: model.config)).values)
       == [.q4_0, .q8_0, .f16])
     let budget = try mix.bytes(config: model.config, weights: weights)
-    let measured = try mix.measured(by: search, config: model.config)
-    #expect(measured.compressedBytes == budget)
-    // Every quantized tensor at its type's exact size, norms as stored (F32).
+    let seeds = try mix.seeds(config: model.config, weights: weights)
+    #expect(seeds.map(\.name) == ["llama.cpp Q4_0", "llama.cpp Q4_0 + imatrix"])
+    // With the imatrix, every q4_0 but the embedding's (llama-imatrix records the blocks only).
+    for (name, candidate) in seeds[0].choices {
+      let weighted = candidate.description == "q4_0" && name != "token_embd.weight"
+      #expect(seeds[1].choices[name]?.description == candidate.description + (weighted ? "+imatrix" : ""), "\(name)")
+    }
+    let outcome = try search.run(budget: budget, options: .init(evaluations: 3, seed: 1), seeds: seeds)
+    #expect(outcome.seeds.map(\.name) == seeds.map(\.name))
+    // The mix's plan, measured: exactly its size. Every quantized tensor at its type's exact
+    // size, norms as stored (F32).
     let norms = weights.entries.filter { $0.shape.count == 1 }.reduce(0) { $0 + $1.byteRange.count }
     let expected = try mix.assign(config: model.config, weights: weights).types.reduce(norms) { total, item in
       total + (LlamaQuantMix.bytes(of: item.value, shape: try #require(weights.entry(named: item.key)).shape) ?? 0)
     }
     #expect(budget == expected)
-    #expect(measured.measured.value > 0)
-    let outcome = try search.run(budget: budget, options: .init(evaluations: 3, seed: 1))
+    for seed in outcome.seeds {
+      #expect(seed.plan.compressedBytes == budget)
+      #expect(seed.plan.measured.value > 0)
+      // The plan found is never worse than a seed that fits.
+      #expect(!seed.plan.measured.isBetter(than: outcome.found.measured))
+    }
+    // The weighted mix's q4_0+imatrix is no cell of the table: no prediction for it.
+    #expect(outcome.seeds[0].plan.predicted != nil && outcome.seeds[1].plan.predicted == nil)
     #expect(outcome.found.compressedBytes <= budget)
-    #expect(search.bitsPerWeight(outcome.found) <= search.bitsPerWeight(measured) + 1e-9)
+    #expect(!outcome.allocated.measured.isBetter(than: outcome.found.measured))
+  }
+
+  /// A seed compressing a tensor the search does not choose for is refused, naming it.
+  @Test func aSeedOutsideTheTableIsRefused() throws {
+    let model = try DecoderLanguageModelTests.family(Self.gguf)
+    let weights = try OpenedModel(path: Self.gguf).directory.weights
+    let data = EvaluationData(path: DecoderLanguageModelTests.sentences, limit: 1, itemLength: 32)
+    let compression = CompressionCache(byteLimit: 64 << 20)
+    let evaluator = try model.evaluator(on: data, compression: compression, cachesActivations: true)
+    let table = try SensitivityAnalysis(weights: weights, evaluator: evaluator, compression: compression, cache: nil)
+      .run(candidates: try Candidate.parseList("int8"))
+    let search = PlanSearch(table: table, weights: weights, evaluator: evaluator, compression: compression)
+    let seed = SearchSeed(name: "odd", choices: ["blk.0.attn_norm.weight": try Candidate.parse("int8")])
+    #expect { try search.run(budget: search.originalBytes, options: .init(evaluations: 0), seeds: [seed]) } throws: { error in
+      (error as? SearchError)?.message == "the odd plan compresses blk.0.attn_norm.weight, which the search does not choose for"
+    }
   }
 
   /// --target-bpw: the budget holds the untouched tensors as stored plus bits × parameters / 8.

@@ -39,6 +39,33 @@ struct PlanSearchTests {
     #expect(try JSONDecoder().decode(Plan.self, from: file.jsonData()) == file)
   }
 
+  /// A seed that measures better than the knapsack's plan is where the evolutionary step starts,
+  /// and one over the budget is measured but never started from. (The table is doctored so
+  /// that the knapsack shuns int8: within int8's size it picks fewer bits, which measure worse.)
+  @Test func theSearchStartsFromTheBestSeedThatFits() throws {
+    let search = try search(), table = search.table
+    let int8 = try Candidate.parse("int8")
+    let shunned = table.cells.map { cell in
+      cell.candidate != int8 ? cell
+        : SensitivityCell(tensor: cell.tensor, candidate: cell.candidate, spec: cell.spec, bytes: cell.bytes,
+                          value: cell.value, agreement: cell.agreement, meanKL: 100)
+    }
+    let doctored = PlanSearch(
+      table: SensitivityTable(metric: table.metric, baseline: table.baseline, tensors: table.tensors,
+                              candidates: table.candidates, cells: shunned),
+      weights: search.weights, evaluator: search.evaluator, compression: search.compression)
+    let budget = doctored.fixedBytes + table.tensors.reduce(0) { $0 + table.cell($1.name, int8)!.bytes }
+    let seeds = [SearchSeed(name: "all fp16", choices: table.tensors.reduce(into: [:]) { $0[$1.name] = try! Candidate.parse("fp16") }),
+                 SearchSeed(name: "all int8", choices: table.tensors.reduce(into: [:]) { $0[$1.name] = int8 })]
+    let outcome = try doctored.run(budget: budget, options: .init(evaluations: 0, seed: 1), seeds: seeds)
+    #expect(outcome.seeds.map(\.name) == ["all fp16", "all int8"])
+    #expect(outcome.seeds[0].plan.compressedBytes > budget && outcome.seeds[0].plan.predicted == nil)
+    #expect(outcome.seeds[1].plan.compressedBytes == budget)
+    #expect(outcome.allocated.choices.values.allSatisfy { $0 != int8 })
+    #expect(outcome.seeds[1].plan.measured.isBetter(than: outcome.allocated.measured))
+    #expect(outcome.startedFrom == "all int8" && outcome.found == outcome.seeds[1].plan)
+  }
+
   @Test func aBudgetBelowTheSmallestPlanIsRefused() throws {
     let search = try search()
     #expect { try search.run(budget: 10_000) } throws: { error in

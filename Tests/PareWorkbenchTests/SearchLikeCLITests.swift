@@ -30,7 +30,8 @@ struct SearchLikeCLITests {
   }
 
   /// The whole command on the tiny Llama GGUF: Q4_0's mix is its budget and is measured beside
-  /// the plan found, in the text and in the JSON.
+  /// the plan found, without and with the imatrix, and the plan found measures no worse than
+  /// either (the search starts from the best of them).
   @Test func likeReportsTheMixBesideThePlanFound() throws {
     let run = try PareProcess.run(["search", tinyLlama, "--like", "q4_0", "--candidates", "q4_0,q8_0,fp16",
                                    "--evaluations", "2", "--chunks", "1", "--ctx", "32", "--json"], timeout: 300)
@@ -44,5 +45,15 @@ struct SearchLikeCLITests {
     #expect((found["compressed_bytes"] as? Int ?? .max) <= (report["budget_bytes"] as? Int ?? 0))
     #expect(mix["perplexity"] is Double && found["perplexity"] is Double && mix["value"] is Double)
     #expect((mix["tensors"] as? [String: String])?["blk.0.ffn_down.weight"] == "fp16")
+    let weighted = try #require(like["imatrix_plan"] as? [String: Any])
+    #expect((weighted["tensors"] as? [String: String])?["blk.0.ffn_gate.weight"] == "q4_0+imatrix")
+    #expect((weighted["tensors"] as? [String: String])?["token_embd.weight"] == "q4_0")
+    #expect(weighted["compressed_bytes"] as? Int == report["budget_bytes"] as? Int)
+    let kl = { (plan: [String: Any]) in plan["value"] as? Double ?? .nan }  // a language model's metric: mean KL
+    #expect(kl(found) <= min(kl(mix), kl(weighted)))
+    if let start = report["started_from"] as? String {
+      #expect(["llama.cpp Q4_0", "llama.cpp Q4_0 + imatrix"].contains(start))
+      #expect(kl(report["allocated"] as? [String: Any] ?? [:]) > min(kl(mix), kl(weighted)))
+    }
   }
 }
