@@ -2,7 +2,8 @@
 # The anchor comparison of issue #16: `pare search --like FTYPE` on an F32 GGUF (made by
 # `python3 scripts/check_llama_mix.py --keep DIR`: the dequantized weights, the file llama.cpp
 # quantizes), searched on .models/text/wiki.utf8 and measured on held-out .models/text/c4.utf8
-# (8 windows of 512 tokens) beside llama.cpp's own mix of FTYPE, without and with the imatrix.
+# (8 windows of 512 tokens) beside llama.cpp's own mix of FTYPE, without and with the imatrix
+# (the search seeds itself with both, measured on the search text, and starts from the best).
 #
 #   scripts/anchor_like.sh DIR/smollm2-f32.gguf q4_k_m OUT [CHUNKS] [EVALUATIONS]
 #
@@ -23,13 +24,14 @@ prefix="$out/$key-$ftype"
 "$pare" search "$model" --like "$ftype" --text "$wiki" --chunks "$chunks" --evaluations "$evaluations" \
   --candidates "q4_0+imatrix,q5_0+imatrix,q8_0,q4_k+imatrix,q5_k+imatrix,q6_k+imatrix" --imatrix "$imatrix" \
   --output "$prefix-found.json" --like-output "$prefix-mix.json" | tee "$prefix-search.txt" | tail -8
-# llama.cpp's mix with the imatrix: every type that takes importance weights gets it.
+# llama.cpp's mix with the imatrix: every type that takes importance weights gets it, but the
+# embedding and head, which llama-imatrix does not record (as `pare search` seeds it).
 python3 - "$prefix-mix.json" "$prefix-mix-imatrix.json" <<'PY'
 import json, sys
 plan = json.load(open(sys.argv[1]))
-for spec in plan["tensors"].values():
+for name, spec in plan["tensors"].items():
     q = spec.get("quantize")
-    if q and q.get("scheme") == "ggml" and q.get("type") != "q8_0":
+    if q and q.get("scheme") == "ggml" and q.get("type") != "q8_0" and name not in ("token_embd.weight", "output.weight"):
         q["imatrix"] = True
 plan.pop("summary", None)
 json.dump(plan, open(sys.argv[2], "w"), indent=1)

@@ -51,7 +51,9 @@ public enum ModelExport {
   public static func checkDestination(
     of model: ModelDirectory, in directory: String, packed: Bool, otherInputs: [String] = []
   ) throws {
-    try checkDestination(of: model, in: directory, names: files(of: model, packed: packed).map(\.rawValue), otherInputs: otherInputs)
+    let names = files(of: model, packed: packed).map(\.rawValue)
+    try checkDestination(of: model, in: directory, names: names.dropLast() + companionFileNames(of: model) + [File.plan.rawValue],
+                         otherInputs: otherInputs)
   }
 
   /// `checkDestination` for an export writing the files `names`.
@@ -69,8 +71,9 @@ public enum ModelExport {
   }
 
   /// Writes `model` compressed by `applied` to `directory` (created when missing): the drop-in
-  /// model.safetensors, config.json, plan.json with its summary, and with `packed` the packed
-  /// model. Returns the paths written, in order.
+  /// model.safetensors, config.json, the tokenizer's and generation files the model's directory
+  /// holds (`companionNames`), plan.json with its summary, and with `packed` the packed model.
+  /// Returns the paths written, in order.
   ///
   /// Everything is computed in memory first, so a compression or encoding error writes nothing.
   /// Then each file is written in full (and fsync'd) into a private staging directory inside
@@ -101,7 +104,9 @@ public enum ModelExport {
       }
     }
 
-    return try install(zip(files, contents).map { ExportFile(name: $0.rawValue, chunks: $1) }, in: directory)
+    // The tokenizer's files and the generation defaults, byte for byte, before plan.json.
+    let exported = zip(files, contents).map { ExportFile(name: $0.rawValue, chunks: $1) }
+    return try install(exported.dropLast() + companionFiles(of: model) + [exported.last!], in: directory)
   }
 
   /// Puts `files`, computed in full, into `directory` (created when missing) as `write`

@@ -170,6 +170,41 @@ import Testing
     }
   }
 
+  /// A Hugging Face directory's tokenizer and generation files go into the drop-in, mlx and
+  /// compressed-tensors exports byte for byte (before plan.json), so mlx-lm, vLLM and
+  /// transformers load the export as it is; a GGUF export has its tokenizer in its metadata.
+  @Test func theTokenizersFilesAreCopiedIntoDirectoryExports() throws {
+    try withTemporaryDirectory { directory in
+      let source = directory + "/model"
+      try FileManager.default.copyItem(atPath: Self.modelPath, toPath: source)
+      let companions = ["tokenizer.json": "{\"model\": {}}\n", "generation_config.json": "{\"do_sample\": false}\n",
+                        "special_tokens_map.json": "{}"]
+      for (name, text) in companions { try Data(text.utf8).write(to: URL(fileURLWithPath: source + "/" + name)) }
+      try FileManager.default.createDirectory(atPath: source + "/merges.txt", withIntermediateDirectories: false)
+      let model = try ModelDirectory.open(source)
+      let applied = try AppliedPlan(plan: try Plan.load(path: Self.fixtures.appendingPathComponent("plan.json").path), weights: model.weights)
+      let expected = ["generation_config.json", "special_tokens_map.json", "tokenizer.json"]
+      #expect(ModelExport.companionFileNames(of: model).sorted() == expected)
+      var outputs: [(String, [String])] = []
+      let dropIn = directory + "/drop-in"
+      outputs.append((dropIn, try ModelExport.write(model, applied: applied, metric: nil, to: dropIn, packed: false)))
+      for format in [ExportFormat.mlx, .compressedTensors] {
+        let out = directory + "/" + format.rawValue
+        let prepared = try ModelExport.prepare(format, model: model, applied: applied)
+        outputs.append((out, try ModelExport.write(prepared, model: model, applied: applied, metric: nil, to: out)))
+      }
+      for (out, written) in outputs {
+        let names = written.map { URL(fileURLWithPath: $0).lastPathComponent }
+        #expect(names.last == "plan.json" && Set(names).isSuperset(of: expected), "\(out)")
+        for (name, text) in companions {
+          #expect(try String(contentsOfFile: out + "/" + name, encoding: .utf8) == text, "\(out)/\(name)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out + "/merges.txt"))
+      }
+      #expect(!ExportFormat.gguf.copiesCompanions && !ExportFormat.llamaQuantize.copiesCompanions)
+    }
+  }
+
   @Test func configBlocksGoBeforeTheClosingBraceOfTheModelsOwnText() throws {
     let (model, _) = try Self.applied(Plan())
     let text = String(decoding: try ExportConfig.adding([("quantization", ["bits": 4])], to: model, format: "mlx"), as: UTF8.self)

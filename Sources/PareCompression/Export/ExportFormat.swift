@@ -11,6 +11,10 @@ public enum ExportFormat: String, Sendable, CaseIterable {
   case compressedTensors = "compressed-tensors"
   /// config.json + model.safetensors in MLX's affine layout (mlx-lm).
   case mlx
+
+  /// Whether the export is a Hugging Face-style directory, into which the model's tokenizer and
+  /// generation files are copied (`ModelExport.companionNames`) so a runtime loads it as it is.
+  public var copiesCompanions: Bool { self == .safetensors || self == .compressedTensors || self == .mlx }
 }
 
 /// One file of an export: its name in the output directory and its bytes.

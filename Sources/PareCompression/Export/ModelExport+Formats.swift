@@ -10,7 +10,7 @@ extension ModelExport {
     case .llamaQuantize: [TensorTypeFileExport.fileName]
     case .compressedTensors, .mlx: [File.config.rawValue, File.weights.rawValue]
     }
-    return files + [File.plan.rawValue]
+    return files + (format.copiesCompanions ? companionFileNames(of: model) : []) + [File.plan.rawValue]
   }
 
   /// Refuses an export to `format` that `write(_:...)` would refuse for its destination, before
@@ -49,9 +49,11 @@ extension ModelExport {
     case .llamaQuantize:
       return PreparedExport(format: format, files: [try TensorTypeFileExport.file(applied, model: model)], warnings: [])
     case .compressedTensors:
-      return PreparedExport(format: format, files: try CompressedTensorsExport.files(applied, model: model), warnings: [])
+      return PreparedExport(format: format, files: try CompressedTensorsExport.files(applied, model: model) + companionFiles(of: model),
+                            warnings: [])
     case .mlx:
-      return PreparedExport(format: format, files: try MLXExport.files(applied, model: model), warnings: [])
+      return PreparedExport(format: format, files: try MLXExport.files(applied, model: model) + companionFiles(of: model),
+                            warnings: [])
     }
   }
 
