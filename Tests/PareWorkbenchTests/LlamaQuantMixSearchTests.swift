@@ -83,30 +83,29 @@ import Testing
 
   /// A seed compressing a tensor the search does not choose for is refused, naming it.
   @Test func aSeedOutsideTheTableIsRefused() throws {
-    let model = try DecoderLanguageModelTests.family(Self.gguf)
-    let weights = try OpenedModel(path: Self.gguf).directory.weights
-    let data = EvaluationData(path: DecoderLanguageModelTests.sentences, limit: 1, itemLength: 32)
-    let compression = CompressionCache(byteLimit: 64 << 20)
-    let evaluator = try model.evaluator(on: data, compression: compression, cachesActivations: true)
-    let table = try SensitivityAnalysis(weights: weights, evaluator: evaluator, compression: compression, cache: nil)
-      .run(candidates: try Candidate.parseList("int8"))
-    let search = PlanSearch(table: table, weights: weights, evaluator: evaluator, compression: compression)
+    let search = try Self.search(candidates: "int8")
     let seed = SearchSeed(name: "odd", choices: ["blk.0.attn_norm.weight": try Candidate.parse("int8")])
     #expect { try search.run(budget: search.originalBytes, options: .init(evaluations: 0), seeds: [seed]) } throws: { error in
       (error as? SearchError)?.message == "the odd plan compresses blk.0.attn_norm.weight, which the search does not choose for"
     }
   }
 
-  /// --target-bpw: the budget holds the untouched tensors as stored plus bits × parameters / 8.
-  @Test func aBitsPerWeightBudget() throws {
+  /// A search over `candidates` on the tiny Llama GGUF, measured on one window of 32 tokens.
+  static func search(candidates: String) throws -> PlanSearch {
     let model = try DecoderLanguageModelTests.family(Self.gguf)
     let weights = try OpenedModel(path: Self.gguf).directory.weights
     let data = EvaluationData(path: DecoderLanguageModelTests.sentences, limit: 1, itemLength: 32)
     let compression = CompressionCache(byteLimit: 64 << 20)
     let evaluator = try model.evaluator(on: data, compression: compression, cachesActivations: true)
     let table = try SensitivityAnalysis(weights: weights, evaluator: evaluator, compression: compression, cache: nil)
-      .run(candidates: try Candidate.parseList("int4,int8"))
-    let search = PlanSearch(table: table, weights: weights, evaluator: evaluator, compression: compression)
+      .run(candidates: try Candidate.parseList(candidates))
+    return PlanSearch(table: table, weights: weights, evaluator: evaluator, compression: compression)
+  }
+
+  /// --target-bpw: the budget holds the untouched tensors as stored plus bits × parameters / 8.
+  @Test func aBitsPerWeightBudget() throws {
+    let search = try Self.search(candidates: "int4,int8")
+    let (table, weights) = (search.table, search.weights)
     let parameters = table.tensors.reduce(0) { $0 + $1.shape.reduce(1, *) }
     #expect(search.compressibleParameters == parameters)
     #expect(search.fixedBytes == weights.entries.filter { $0.shape.count == 1 }.reduce(0) { $0 + $1.byteRange.count })
