@@ -5,7 +5,9 @@
 # memory below 1 GB. Exits non-zero when any case fails.
 #
 # The corpus: safetensors/ (opened as a bare model), gguf/ (likewise; made by
-# scripts/make_gguf_fixtures.py, one GGUF validation rule each), datasets/ (--data for lenet-300-100),
+# scripts/make_gguf_fixtures.py, one GGUF validation rule each), gguf-models/ (well-formed GGUFs
+# whose model is wrong: a bad rope_freqs.weight, a missing tensor; made by
+# scripts/convert_tiny_ggufs.py), datasets/ (--data for lenet-300-100),
 # plans/ (--plan for lenet-300-100), configs/ (config.json beside real weights: lenet-300-100's,
 # or the tiny BERT's for "bert-*"), texts/ (--text for the tiny BERT), packed/ (unpacked: a
 # 4x8 int4 model whose __metadata__ was edited), imatrix/ (--imatrix for tiny-llama.gguf; made by
@@ -71,6 +73,7 @@ model_with() {
 
 for f in "$corpus"/safetensors/*; do check "$f" inspect "$f"; done
 for f in "$corpus"/gguf/*; do check "$f" inspect "$f"; done
+for f in "$corpus"/gguf-models/*; do check "$f" inspect "$f"; done
 for f in "$corpus"/datasets/*; do check "$f" eval "$lenet" --data "$f"; done
 for f in "$corpus"/plans/*; do check "$f" eval "$lenet" --plan "$f"; done
 for f in "$corpus"/configs/*; do

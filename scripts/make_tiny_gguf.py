@@ -8,6 +8,9 @@ Weights are F32 (the BF16 values exactly), so the fixture's expected logits (num
 layout) must come out of Pare's GGUF path unchanged: this checks the names, the permutation and the
 rope pairing Pare reads a llama GGUF with.
 
+The qwen2, qwen3 and llama-with-rope_freqs GGUFs are written by llama.cpp's own converter instead:
+scripts/convert_tiny_ggufs.py.
+
 Usage: python3 scripts/make_tiny_gguf.py
 """
 import json

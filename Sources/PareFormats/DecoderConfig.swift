@@ -8,7 +8,7 @@ import Foundation
 /// - RoPE pairing: Hugging Face checkpoints rotate halves, pairs (i, i + d/2) (llama.cpp's "neox"
 ///   rope). llama.cpp's converter permutes the q/k rows of `llama`-architecture models so that
 ///   its "normal" rope rotates adjacent pairs (2i, 2i + 1): such a GGUF needs `.adjacent`;
-///   GGUF gemma3 and qwen2 keep `.halves`.
+///   GGUF gemma3, qwen2 and qwen3 keep `.halves` (llama.cpp's "neox" rope, rows as in HF).
 /// - RMSNorm weights: Hugging Face Gemma multiplies by (1 + w) (`normWeightOffset` 1); llama.cpp's
 ///   gemma converter stores w + 1 already, so a GGUF gemma multiplies by w (offset 0).
 /// - GGUF gemma3: local (sliding) layers use RoPE base 10000, global ones
@@ -50,28 +50,37 @@ public struct DecoderConfig: Sendable, Equatable {
     case llama3(factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double, originalMaxPositions: Int)
   }
 
-  /// RoPE of one kind of layer: its base (θ) and scaling.
+  /// RoPE of one kind of layer: its base (θ), scaling and per-frequency factors.
   public struct Rope: Sendable, Equatable {
     public var base: Double
     public var scaling: RopeScaling
+    /// Divisors of the frequencies one by one, `headDim / 2` of them, or empty: llama.cpp's
+    /// `rope_freqs.weight` (ggml_rope_ext's freq_factors), which is how its converter stores Llama
+    /// 3.1's llama3 scaling in a GGUF (the same frequencies as `RopeScaling.llama3`, in Float32).
+    public var frequencyFactors: [Double]
 
-    public init(base: Double, scaling: RopeScaling = .none) { (self.base, self.scaling) = (base, scaling) }
+    public init(base: Double, scaling: RopeScaling = .none, frequencyFactors: [Double] = []) {
+      (self.base, self.scaling, self.frequencyFactors) = (base, scaling, frequencyFactors)
+    }
 
     /// The `headDim / 2` rotation frequencies: base^(−2i/d), rescaled (transformers'
-    /// `_compute_default_rope_parameters`, `_compute_linear_…`, `_compute_llama3_parameters`).
+    /// `_compute_default_rope_parameters`, `_compute_linear_…`, `_compute_llama3_parameters`),
+    /// then divided by the frequency factors if there are any.
     public func inverseFrequencies(headDim: Int) -> [Double] {
       (0..<(headDim / 2)).map { i in
         let f = 1 / pow(base, Double(2 * i) / Double(headDim))
+        let scaled: Double
         switch scaling {
-        case .none: return f
-        case let .linear(factor): return f / factor
+        case .none: scaled = f
+        case let .linear(factor): scaled = f / factor
         case let .llama3(factor, low, high, original):
           let wavelength = 2 * Double.pi / f, old = Double(original)
-          if wavelength < old / high { return f }
-          if wavelength > old / low { return f / factor }
-          let smooth = (old / wavelength - low) / (high - low)
-          return (1 - smooth) * f / factor + smooth * f
+          if wavelength < old / high { scaled = f } else if wavelength > old / low { scaled = f / factor } else {
+            let smooth = (old / wavelength - low) / (high - low)
+            scaled = (1 - smooth) * f / factor + smooth * f
+          }
         }
+        return frequencyFactors.indices.contains(i) ? scaled / frequencyFactors[i] : scaled
       }
     }
   }

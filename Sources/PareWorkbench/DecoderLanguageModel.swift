@@ -11,7 +11,7 @@ import PareFormats
 /// with perplexity, Δp and top-token agreement beside it.
 public struct DecoderLanguageModel: ModelFamily {
   public static let modelTypes = ["llama", "mistral", "qwen2", "qwen3", "gemma3_text"]
-  public static let ggufArchitectures = ["llama", "gemma3"]
+  public static let ggufArchitectures = ["llama", "qwen2", "qwen3", "gemma3"]
   public static let description = "a language model"
   public static let data = EvaluationDataKind(
     option: "text", contents: "UTF-8 text, cut into windows of --ctx tokens", items: "windows",
