@@ -99,7 +99,7 @@ public struct PlanSearch: Sendable {
   /// and the evolutionary step starts from whichever of the knapsack's plan and the seeds that
   /// fit the budget measures best, so the plan found is never worse than a seed. A seed's
   /// candidates need not be in the table: they join their tensors' choices for the evolutionary
-  /// step, which the knapsack, having no prediction for them, never picks.
+  /// step; the knapsack, having no prediction for them, picks them only where nothing else fits.
   public func run(budget: Int, options: Options = Options(), seeds: [SearchSeed] = [],
                   isCancelled: @escaping @Sendable () -> Bool = { false },
                   progress: (_ evaluations: Int) -> Void = { _ in }) throws -> SearchOutcome {
@@ -116,7 +116,7 @@ public struct PlanSearch: Sendable {
     let seedChoices = try seeds.map { try addChoices(of: $0, to: &choices) }
     let items = zip(table.tensors, choices).map { tensor, choices in
       [BudgetAllocator.Option(bytes: tensor.bytes, cost: 0)]
-        + choices.map { BudgetAllocator.Option(bytes: $0.bytes, cost: $0.cell.map(predictedLoss) ?? .infinity) }
+        + choices.map { BudgetAllocator.Option(bytes: $0.bytes, cost: $0.cell.map(predictedLoss) ?? Self.unpredictedCost) }
     }
     guard let allocation = BudgetAllocator(buckets: options.buckets).allocate(items, capacity: budget - fixedBytes) else {
       let smallest = fixedBytes + items.reduce(0) { $0 + ($1.map(\.bytes).min() ?? 0) }
@@ -161,6 +161,11 @@ public struct PlanSearch: Sendable {
                          evaluations: outcome.evaluations, improvements: outcome.improvements,
                          seeds: measuredSeeds, startedFrom: startedFrom)
   }
+
+  /// The knapsack's cost of a seed's candidate the table has no cell for: above any sum of
+  /// predicted losses, so it is picked only where nothing measured fits the budget (rows no
+  /// candidate's block fits, say, when only the seed's F16 does).
+  static let unpredictedCost = 1e12
 
   /// One choice for a tensor: a cell of the table, or a seed's candidate the table lacks.
   private struct Choice {

@@ -81,6 +81,21 @@ import Testing
     #expect(!outcome.allocated.measured.isBetter(than: outcome.found.measured))
   }
 
+  /// With only q4_0 and q8_0 measured, ffn_down's rows of 80 fit no candidate: only the mix's
+  /// F16 for them brings a plan within the mix's size, and the knapsack takes it from the seed.
+  @Test func aSeedsOwnChoiceMakesTheBudgetReachable() throws {
+    let search = try Self.search(candidates: "q4_0,q8_0")
+    let model = try DecoderLanguageModelTests.family(Self.gguf)
+    let mix = LlamaQuantMix(fileType: .q4_0)
+    let budget = try mix.bytes(config: model.config, weights: search.weights)
+    #expect { try search.run(budget: budget, options: .init(evaluations: 0)) } throws: { $0 is SearchError }
+    let outcome = try search.run(budget: budget, options: .init(evaluations: 2, seed: 1),
+                                 seeds: try mix.seeds(config: model.config, weights: search.weights))
+    #expect(outcome.allocated.compressedBytes <= budget && outcome.found.compressedBytes <= budget)
+    #expect(outcome.allocated.choices["blk.0.ffn_down.weight"]?.description == "fp16")
+    #expect(outcome.allocated.predicted == nil)
+  }
+
   /// A seed compressing a tensor the search does not choose for is refused, naming it.
   @Test func aSeedOutsideTheTableIsRefused() throws {
     let search = try Self.search(candidates: "int8")
