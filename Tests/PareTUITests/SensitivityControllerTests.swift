@@ -75,7 +75,7 @@ struct SensitivityControllerTests {
     controller.handle(.key(.character("a")))
     for character in "8" { controller.handle(.key(.character(character))) }
     controller.handle(.key(.enter))
-    #expect(controller.state.search.running?.target == 8)
+    #expect(controller.state.search.running?.target == .ratio(8))
     tick(controller, until: settled)
     let after = controller.state
     #expect(!after.plan.tensors.isEmpty)
@@ -128,7 +128,7 @@ struct SensitivityControllerTests {
     controller.handle(.key(.character("a")))
     controller.handle(.key(.character("8")))
     controller.handle(.key(.enter))
-    #expect(controller.state.search.running?.target == 8)
+    #expect(controller.state.search.running?.target == .ratio(8))
     controller.handle(.key(.escape))
     #expect(controller.state.search.running == nil)
     #expect(controller.state.message?.text == "stopped the 8x search")
