@@ -61,7 +61,7 @@ final class SensitivityLoader: Sendable {
         let search = PlanSearch(table: table, weights: weights, evaluator: try evaluator(), compression: source.compression)
         let budget = switch target {
         case let .ratio(ratio): search.budget(ratio: ratio)
-        case .llamaMix: mix?.bytes ?? 0
+        case .llamaMix: mix?.bytes ?? 0  // sized above
         }
         let total = source.searchOptions.evaluations
         job.post(.searchProgress(WorkProgress(completed: 0, total: total)))
