@@ -65,7 +65,10 @@ public final class ExplorerController {
     (state.planFile, state.homeDirectory) = (options.planFile, options.homeDirectory)
     state.workingDirectory = FileManager.default.currentDirectoryPath
     sensitivityLoader = state.canEvaluate ? sensitivity.map { SensitivityLoader(weights: model.weights, source: $0) } : nil
-    if sensitivityLoader != nil { state.sensitivity = .notComputed }
+    if sensitivityLoader != nil {
+      state.sensitivity = .notComputed
+      state.search.llamaMixRefusal = sensitivity?.llamaMix.refusal
+    }
     if let planFile = options.planFile {
       if session.plan.model?.sha256 != nil {
         planFileToCheck = planFile
@@ -170,8 +173,8 @@ public final class ExplorerController {
         if state.selectedRow?.isPending != true { loadDetail(tensor) }
       case .loadSensitivity:
         sensitivityLoader?.sweep()
-      case let .searchPlan(ratio):
-        sensitivityLoader?.search(ratio: ratio)
+      case let .searchPlan(target):
+        sensitivityLoader?.search(target)
       case let .applyPlan(tensors):
         try session.apply(Plan(model: session.plan.model, tensors: tensors))
         planChanged()

@@ -278,8 +278,9 @@ public struct Prompt: Sendable, Equatable {
     case spec(tensor: String)
     /// Name filter (applied as you type).
     case filter
-    /// The compression ratio `a` searches a plan for.
-    case targetRatio
+    /// The compression ratio (or, for a language model, the llama.cpp mix) `a` searches a plan
+    /// for.
+    case searchTarget
   }
 
   public var purpose: Purpose
@@ -306,7 +307,7 @@ public struct Prompt: Sendable, Equatable {
 public enum Confirmation: Sendable, Equatable {
   /// Quit although the plan has not been exported (`unsaved`) or a search for `searchTarget`
   /// is running.
-  case quit(unsaved: Bool, searchTarget: Double?)
+  case quit(unsaved: Bool, searchTarget: SearchTarget?)
   /// Restore the plan saved by an earlier session on this model.
   case restoreSession(tensors: Int)
 

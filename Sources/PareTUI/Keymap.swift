@@ -53,7 +53,7 @@ public enum Keymap {
     KeyBinding(keys: [.tab, .right], label: "Tab/→", action: .nextView, help: "next detail view (in the sensitivity map the left and right arrows pick a cell)", hint: "view", priority: .essential),
     KeyBinding(keys: [.backTab, .left], label: "S-Tab/←", action: .previousView, help: "previous detail view", hint: nil),
     KeyBinding(keys: [.enter], label: "Enter", action: .applyCell, help: "in the sensitivity map: give the tensor the selected cell's candidate", hint: nil),
-    KeyBinding(keys: [.character("a")], label: "a", action: .searchPlan, help: "search the best plan for a target ratio (one undo step)", hint: "search", priority: .common),
+    KeyBinding(keys: [.character("a")], label: "a", action: .searchPlan, help: "search the best plan for a target ratio, or a language model's plan at the size of a llama.cpp mix such as q4_k_m (one undo step)", hint: "search", priority: .common),
     KeyBinding(keys: [.character("l")], label: "l", action: .toggleLogScale, help: "histogram counts on a log scale (toggle)", hint: nil),
     KeyBinding(keys: [.character("b")], label: "b", action: .bitsDown, help: "fewer bits (first press: int8 symmetric per channel; down to 2)", hint: "bits-", priority: .essential),
     KeyBinding(keys: [.character("B")], label: "B", action: .bitsUp, help: "more bits (above 8: uncompressed)", hint: "bits+", priority: .common),

@@ -47,19 +47,27 @@ final class SensitivityLoader: Sendable {
     }
   }
 
-  /// Searches the best plan for `ratio` from the search's table (swept first where the cache
-  /// lacks cells).
-  func search(ratio: Double) {
+  /// Searches the best plan for `target` from the search's table (swept first where the cache
+  /// lacks cells). A llama.cpp mix's target is its exact size for the model, and the mix as
+  /// llama-quantize writes it without and with an imatrix seeds the search (both measured), as
+  /// `pare search --like` does.
+  func search(_ target: SearchTarget) {
     jobs.submit { [self] job in
       do {
+        // Sized first: a model the mix's rules refuse fails before the sweep.
+        let mix = try target.llamaMixFileType.map { try llamaMix($0) }
         let table = try table(of: source.sweptBySearch, job)
         job.post(.table(table.restricted(to: source.mapCandidates)))
         let search = PlanSearch(table: table, weights: weights, evaluator: try evaluator(), compression: source.compression)
-        let budget = search.budget(ratio: ratio)
+        let budget = switch target {
+        case let .ratio(ratio): search.budget(ratio: ratio)
+        case .llamaMix: mix?.bytes ?? 0  // sized above
+        }
         let total = source.searchOptions.evaluations
         job.post(.searchProgress(WorkProgress(completed: 0, total: total)))
         let started = ContinuousClock.now
-        let outcome = try search.run(budget: budget, options: source.searchOptions, isCancelled: job.isCancelled) { done in
+        let outcome = try search.run(budget: budget, options: source.searchOptions, seeds: mix?.seeds ?? [],
+                                     isCancelled: job.isCancelled) { done in
           job.post(.searchProgress(WorkProgress(completed: done, total: total, elapsed: seconds(since: started))))
         }
         // The session applies the found plan in the background too; compressing it into the
@@ -74,6 +82,18 @@ final class SensitivityLoader: Sendable {
         job.post(.searchFailed("\(error)"))
       }
     }
+  }
+
+  /// llama.cpp's mix of `fileType` for the source's decoder: its size and its two seeds; throws
+  /// one line for a model without mix rules.
+  private func llamaMix(_ fileType: LlamaQuantMix.FileType) throws -> (bytes: Int, seeds: [SearchSeed]) {
+    let config: DecoderConfig
+    switch source.llamaMix {
+    case let .decoder(decoder): config = decoder
+    case let .refused(why): throw TargetError(refusing: fileType.rawValue, why: why)
+    }
+    let mix = LlamaQuantMix(fileType: fileType)
+    return (try mix.bytes(config: config, weights: weights), try mix.seeds(config: config, weights: weights))
   }
 
   /// Stops every job at its next check (between cells, batches and plans); nothing more is

@@ -32,6 +32,9 @@ public struct SensitivitySource: Sendable {
   public var searchCandidates: [Candidate]
   /// Evaluations and seed of the `a` search.
   public var searchOptions: PlanSearch.Options
+  /// Whether `a` also searches at the size of llama.cpp's mixes (`q4_k_m`): the decoder's
+  /// config they are assigned from, or why not.
+  public var llamaMix: LlamaMixSupport
 
   /// A source with `pare search`'s defaults: the sensitivity candidates in the map, the search
   /// candidates and 100 evaluations (seed 1) in the search, so `a` finds the plan `pare search
@@ -41,10 +44,12 @@ public struct SensitivitySource: Sendable {
               mapCandidates: [Candidate] = Candidate.sensitivityDefaults,
               searchCandidates: [Candidate] = Candidate.searchDefaults,
               searchOptions: PlanSearch.Options = PlanSearch.Options(),
+              llamaMix: LlamaMixSupport = .refused("llama.cpp's mixes are for language models"),
               makeEvaluator: @escaping @Sendable () throws -> any LayerOrderedEvaluator) {
     (self.modelFingerprint, self.dataSHA256, self.compression, self.environment) = (modelFingerprint, dataSHA256, compression, environment)
     self.sessionCompression = sessionCompression
     (self.mapCandidates, self.searchCandidates, self.searchOptions) = (mapCandidates, searchCandidates, searchOptions)
+    self.llamaMix = llamaMix
     self.makeEvaluator = makeEvaluator
   }
 

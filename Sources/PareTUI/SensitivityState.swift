@@ -53,8 +53,11 @@ public struct SearchState: Sendable, Equatable {
   public var running: RunningSearch?
   /// Every plan a search measured (the knapsack's and the best one found), as size and metric.
   public var frontier: [FrontierPoint] = []
-  /// The ratio asked for last (the next `a` proposes it).
-  public var lastTarget: Double?
+  /// The target asked for last (the next `a` proposes it).
+  public var lastTarget: SearchTarget?
+  /// Why `a` refuses llama.cpp file types (q4_k_m), in words that follow "'q4_k_m' is a llama.cpp
+  /// file type, but "; nil where it takes them (a language model whose mixes Pare reproduces).
+  public var llamaMixRefusal: String? = "llama.cpp's mixes are for language models"
 
   /// No search run yet.
   public init() {}
@@ -62,15 +65,15 @@ public struct SearchState: Sendable, Equatable {
 
 /// A search in the background, for the status line.
 public struct RunningSearch: Sendable, Equatable {
-  /// The ratio asked for.
-  public var target: Double
+  /// The ratio or llama.cpp mix asked for.
+  public var target: SearchTarget
   /// The sensitivity sweep it waits for, while that runs.
   public var sweep: WorkProgress?
   /// Plans the evolutionary step has measured, out of the most it measures.
   public var evaluations: WorkProgress?
 
   /// A search for `target` that has not reported yet.
-  public init(target: Double) { self.target = target }
+  public init(target: SearchTarget) { self.target = target }
 }
 
 /// One measured plan: its size and metric.

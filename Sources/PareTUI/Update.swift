@@ -36,9 +36,9 @@ public enum Effect: Sendable, Equatable {
   case loadDetail(tensor: String)
   /// Compute the sensitivity map in the background (or read it from the cache).
   case loadSensitivity
-  /// Search the best plan for a compression ratio in the background, then apply it as one
-  /// undoable step (a newer search replaces a running one).
-  case searchPlan(ratio: Double)
+  /// Search the best plan for a compression ratio or a llama.cpp mix's size in the background,
+  /// then apply it as one undoable step (a newer search replaces a running one).
+  case searchPlan(SearchTarget)
   /// Make these tensor specs the plan (a found plan): one undoable step.
   case applyPlan(tensors: [String: CompressionSpec])
   /// Stop the running sweep or search (Esc).
@@ -197,8 +197,7 @@ private func perform(_ action: Action, run: EditRun?, _ state: inout ExplorerSta
       return []
     }
     // The last target, selected: typing replaces it, Enter searches it again.
-    state.overlay = .prompt(Prompt(purpose: .targetRatio, text: state.search.lastTarget.map(Format.trimmed) ?? "",
-                                   isSelected: true))
+    state.overlay = .prompt(Prompt(purpose: .searchTarget, text: state.search.lastTarget?.typed ?? "", isSelected: true))
     return []
   case .sortNext:
     state.sort = TableSort(key: state.sort.nextKey(hasSensitivity: state.sensitivity.table != nil))
@@ -283,25 +282,23 @@ private func requestSensitivity(_ state: inout ExplorerState) -> [Effect] {
   }
 }
 
-/// The ratio typed at the `a` prompt ("8", "9.5", "8x"), or nil when it is not a number above 1.
-private func parsedRatio(_ text: String) -> Double? {
-  let number = text.hasSuffix("x") || text.hasSuffix("X") ? String(text.dropLast()) : text
-  guard let ratio = Double(number), ratio.isFinite, ratio > 1 else { return nil }
-  return ratio
-}
-
-/// Starts the search for the ratio typed at the `a` prompt, or says why the text is no ratio.
+/// Starts the search for the ratio or llama.cpp file type typed at the `a` prompt, or says why
+/// the text is neither (or why this model takes no file type).
 private func startSearch(_ text: String, _ state: inout ExplorerState) -> [Effect] {
-  guard let ratio = parsedRatio(text) else {
-    state.show("'\(text)' is not a ratio: type a number above 1, e.g. 8 for an eighth of the size", isError: true)
+  let target: SearchTarget
+  switch SearchTarget.parse(text, llamaMixRefusal: state.search.llamaMixRefusal) {
+  case let .failure(problem):
+    state.show(problem.message, isError: true)
     return []
+  case let .success(parsed):
+    target = parsed
   }
   if let running = state.search.running {
-    state.show("replacing the running \(Format.trimmed(running.target))x search")
+    state.show("replacing the running \(running.target.name) search")
   }
-  state.search.running = RunningSearch(target: ratio)
-  state.search.lastTarget = ratio
-  return [.searchPlan(ratio: ratio)]
+  state.search.running = RunningSearch(target: target)
+  state.search.lastTarget = target
+  return [.searchPlan(target)]
 }
 
 /// Moves the selection within the visible rows.
@@ -412,7 +409,7 @@ private func cancel(_ state: inout ExplorerState) -> [Effect] {
   if let search = state.search.running {
     state.search.running = nil
     if case .computing = state.sensitivity { state.sensitivity = .stopped }
-    state.show("stopped the \(Format.trimmed(search.target))x search")
+    state.show("stopped the \(search.target.name) search")
     return [.cancelBackground]
   }
   if case .computing = state.sensitivity {
@@ -530,7 +527,7 @@ private func submit(_ prompt: Prompt, _ state: inout ExplorerState) -> [Effect] 
   case .exportPlan: return text.isEmpty ? [] : [.exportPlan(path: text)]
   case .exportModel: return text.isEmpty ? [] : [.exportModel(path: text)]
   case .exportPackedModel: return text.isEmpty ? [] : [.exportModel(path: text, packed: true)]
-  case .targetRatio: return text.isEmpty ? [] : startSearch(text, &state)
+  case .searchTarget: return text.isEmpty ? [] : startSearch(text, &state)
   case let .spec(tensor):
     guard let row = state.rows.first(where: { $0.name == tensor }) else { return [] }
     switch SpecEntry.spec(text, shape: row.shape, dtype: row.dtype) {

@@ -45,7 +45,7 @@ extension View {
       } else {
         "starting"
       }
-      return "searching \(Format.trimmed(search.target))x: " + step + String(glyphs.ellipsis)
+      return "searching \(search.target.name): " + step + String(glyphs.ellipsis)
     }
     if case let .computing(progress) = state.sensitivity, state.detailView != .sensitivity {
       return "sensitivity" + (progress.map { " \($0.percent)%" + left($0) } ?? "") + String(glyphs.ellipsis)

@@ -1,4 +1,5 @@
 import PareTerminal
+import PareWorkbench
 
 extension View {
   /// The modal layer, boxed over the screen (the filter prompt over the detail `pane`).
@@ -137,9 +138,18 @@ extension View {
     case .filter:
       title = "Filter:"
       keys = [("Enter", "keep"), ("Esc", "clear")]
-    case .targetRatio:
-      title = "Target ratio (e.g. 8 for an eighth of the size):"
+    case .searchTarget:
       keys = [("Enter", "search and apply"), ("Esc", "cancel")]
+      if state.search.llamaMixRefusal == nil {
+        // A language model: the size of a llama.cpp mix too, as `pare search --like` takes it.
+        title = "Target ratio (e.g. 8) or llama.cpp mix (e.g. q4_k_m):"
+        if prompt.error == nil {
+          below += wrapped("mixes: " + LlamaQuantMix.FileType.allCases.map(\.rawValue).joined(separator: " "), width: innerWidth)
+            .map { [TextSpan($0, theme.dim)] }
+        }
+      } else {
+        title = "Target ratio (e.g. 8 for an eighth of the size):"
+      }
     case let .spec(tensor):
       let prefix = "Spec of ", suffix = ":"
       title = prefix + Format.middleElided(tensor, toWidth: innerWidth - prefix.count - suffix.count, ellipsis: glyphs.ellipsis) + suffix
@@ -159,7 +169,7 @@ extension View {
     let box = switch prompt.purpose {
     case .filter: "filter"
     case .exportPlan, .exportModel, .exportPackedModel: "export"
-    case .targetRatio: "search"
+    case .searchTarget: "search"
     case .spec: "spec"
     }
     drawBox(rect, title: box, footer: nil)
@@ -206,7 +216,7 @@ extension View {
     let answers: [(String, String)]
     switch question {
     case let .quit(unsaved, searchTarget):
-      let search = searchTarget.map { " The running \(Format.trimmed($0))x search stops." } ?? ""
+      let search = searchTarget.map { " The running \($0.name) search stops." } ?? ""
       (title, text) = ("quit", (unsaved ? "Quit without exporting the plan?" : "Quit?") + search)
       answers = [("y", "quit"), ("n", "stay")]
     case let .restoreSession(tensors):

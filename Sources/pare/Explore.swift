@@ -47,8 +47,7 @@ struct Explore: ParsableCommand {
     let store = SessionStore(model: model, weightsFingerprint: fingerprint)
     let sensitivity = measured.map { measured in
       sensitivitySource(model, weightsFingerprint: fingerprint, evaluator: measured.evaluator, data: measured.data,
-                        importanceTag: importanceTag, isLanguageModel: opened.family is DecoderLanguageModel,
-                        sessionCompression: compression)
+                        importanceTag: importanceTag, family: opened.family, sessionCompression: compression)
     }
     // Everything that can fail on bad input has run: only now take over the terminal.
     let terminal = try CursesTerminal()
@@ -69,17 +68,22 @@ struct Explore: ParsableCommand {
   /// evaluations reuse the same few (tensor, spec) pairs again and again (a cache smaller than
   /// one compressed tensor recompressed it for every evaluation: `a` took 10x `pare search`).
   /// Cells measured with an --imatrix file are keyed by its hash too (`importanceTag`), as `pare
-  /// sensitivity` keys them.
+  /// sensitivity` keys them. A language model's `a` also takes llama.cpp's file types (q4_k_m),
+  /// sized from its config as `pare search --like` sizes them.
   private func sensitivitySource(_ model: ModelDirectory, weightsFingerprint: String, evaluator: any LayerOrderedEvaluator,
-                                 data: DataReference, importanceTag: String?, isLanguageModel: Bool,
+                                 data: DataReference, importanceTag: String?, family: (any ModelFamily)?,
                                  sessionCompression: CompressionCache) -> SensitivitySource {
     let compression = EvaluationDataOptions.compressionCache(for: model)
+    let language = family as? DecoderLanguageModel
+    let isLanguageModel = language != nil
     // A language model's map and search are in llama.cpp's currency: ggml types.
     let lmCandidates = isLanguageModel ? Candidate.languageModelDefaults(for: model.weights) : []
     return SensitivitySource(modelFingerprint: weightsFingerprint, dataSHA256: data.sha256 + (importanceTag.map { "-\($0)" } ?? ""),
                              compression: compression, sessionCompression: sessionCompression,
                              mapCandidates: isLanguageModel ? lmCandidates : Candidate.sensitivityDefaults,
-                             searchCandidates: isLanguageModel ? lmCandidates : Candidate.searchDefaults) {
+                             searchCandidates: isLanguageModel ? lmCandidates : Candidate.searchDefaults,
+                             llamaMix: .of(config: language?.config,
+                                           family: family.map { type(of: $0).description } ?? "no model Pare runs")) {
       evaluator.sibling(compression: compression)
     }
   }

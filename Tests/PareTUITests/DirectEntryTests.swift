@@ -133,7 +133,7 @@ struct DirectEntryTests {
     #expect(p.edit(.delete) && p.text == "a")
     let tookF1 = p.edit(.function(1))
     #expect(!tookF1)
-    var selected = Prompt(purpose: .targetRatio, text: "8", isSelected: true)
+    var selected = Prompt(purpose: .searchTarget, text: "8", isSelected: true)
     #expect(selected.edit(.right) && !selected.isSelected && selected.text == "8")
     #expect(selected.edit(.character("0")) && selected.text == "80")
   }

@@ -92,7 +92,7 @@ struct MessagesMouseAndProgressTests {
   @Test func escapeStopsTheSearchThenTheSweepThenClearsTheFilter() {
     var s = state()
     s.sensitivity = .computing(WorkProgress(completed: 3, total: 30))
-    s.search.running = RunningSearch(target: 8)
+    s.search.running = RunningSearch(target: .ratio(8))
     #expect(press(&s, .escape) == [.cancelBackground])
     #expect(s.search.running == nil && s.sensitivity == .stopped)
     #expect(s.message?.text == "stopped the 8x search")
@@ -145,7 +145,7 @@ struct MessagesMouseAndProgressTests {
     #expect(Format.duration(65) == "1:05")
     #expect(Format.duration(3723) == "1:02:03")
     var s = Fixtures.lenet()
-    var search = RunningSearch(target: 8)
+    var search = RunningSearch(target: .ratio(8))
     search.evaluations = WorkProgress(completed: 12, total: 100, secondsLeft: 40)
     s.search.running = search
     #expect(render(s).text.contains("searching 8x: 12/100 plans, 40s left"))

@@ -75,7 +75,7 @@ struct SensitivityControllerTests {
     controller.handle(.key(.character("a")))
     for character in "8" { controller.handle(.key(.character(character))) }
     controller.handle(.key(.enter))
-    #expect(controller.state.search.running?.target == 8)
+    #expect(controller.state.search.running?.target == .ratio(8))
     tick(controller, until: settled)
     let after = controller.state
     #expect(!after.plan.tensors.isEmpty)
@@ -121,6 +121,18 @@ struct SensitivityControllerTests {
     #expect(controller.state.plan.tensors.isEmpty)
   }
 
+  @Test func aLlamaCppFileTypeIsRefusedOnAClassifier() throws {
+    defer { removeCache() }
+    let controller = try explorer()
+    #expect(controller.state.search.llamaMixRefusal == "llama.cpp's mixes are for language models")
+    controller.handle(.key(.character("a")))
+    for character in "q4_k_m" { controller.handle(.key(.character(character))) }
+    controller.handle(.key(.enter))
+    #expect(controller.state.search.running == nil)
+    #expect(controller.state.message?.isError == true)
+    #expect(controller.state.message?.text == "'q4_k_m' is a llama.cpp file type, but llama.cpp's mixes are for language models")
+  }
+
   @Test func escapeStopsASearchAndNothingItFoundIsApplied() throws {
     defer { removeCache() }
     let controller = try explorer()
@@ -128,7 +140,7 @@ struct SensitivityControllerTests {
     controller.handle(.key(.character("a")))
     controller.handle(.key(.character("8")))
     controller.handle(.key(.enter))
-    #expect(controller.state.search.running?.target == 8)
+    #expect(controller.state.search.running?.target == .ratio(8))
     controller.handle(.key(.escape))
     #expect(controller.state.search.running == nil)
     #expect(controller.state.message?.text == "stopped the 8x search")

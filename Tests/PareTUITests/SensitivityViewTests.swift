@@ -30,26 +30,26 @@ struct SensitivityViewTests {
   @Test func aAsksForARatioAndEnterStartsTheSearch() {
     var state = Fixtures.lenet()
     press(&state, .character("a"))
-    #expect(state.overlay == .prompt(Prompt(purpose: .targetRatio, text: "", isSelected: true)))
-    #expect(type(&state, "8x") == [.searchPlan(ratio: 8)])
+    #expect(state.overlay == .prompt(Prompt(purpose: .searchTarget, text: "", isSelected: true)))
+    #expect(type(&state, "8x") == [.searchPlan(.ratio(8))])
     #expect(state.overlay == nil)
-    #expect(state.search.running == RunningSearch(target: 8))
+    #expect(state.search.running == RunningSearch(target: .ratio(8)))
     // The next `a` proposes the last ratio, selected; a second search replaces the first, saying so.
     press(&state, .character("a"))
-    #expect(state.overlay == .prompt(Prompt(purpose: .targetRatio, text: "8", isSelected: true)))
+    #expect(state.overlay == .prompt(Prompt(purpose: .searchTarget, text: "8", isSelected: true)))
     press(&state, .backspace)
-    #expect(type(&state, "12.5") == [.searchPlan(ratio: 12.5)])
+    #expect(type(&state, "12.5") == [.searchPlan(.ratio(12.5))])
     #expect(state.message?.text == "replacing the running 8x search")
-    #expect(state.search.running == RunningSearch(target: 12.5))
+    #expect(state.search.running == RunningSearch(target: .ratio(12.5)))
   }
 
   @Test func typingReplacesTheProposedRatioAndAnArrowKeepsIt() {
     var state = Fixtures.lenet()
-    state.search.lastTarget = 8
+    state.search.lastTarget = .ratio(8)
     press(&state, .character("a"))
-    #expect(type(&state, "30") == [.searchPlan(ratio: 30)])
+    #expect(type(&state, "30") == [.searchPlan(.ratio(30))])
     press(&state, .character("a"), .left)
-    #expect(type(&state, "0") == [.searchPlan(ratio: 300)])
+    #expect(type(&state, "0") == [.searchPlan(.ratio(300))])
   }
 
   @Test(arguments: ["abc", "1", "0.5", "-8", "inf", "nan"])
@@ -65,7 +65,7 @@ struct SensitivityViewTests {
   @Test func escapeCancelsThePromptAndTabStaysInIt() {
     var state = Fixtures.lenet()
     press(&state, .character("a"), .character("8"), .tab)
-    #expect(state.overlay == .prompt(Prompt(purpose: .targetRatio, text: "8")))
+    #expect(state.overlay == .prompt(Prompt(purpose: .searchTarget, text: "8")))
     #expect(press(&state, .escape).isEmpty)
     #expect(state.overlay == nil && state.search.running == nil)
   }
@@ -103,7 +103,7 @@ struct SensitivityViewTests {
 
   @Test func aRunningSearchIsOnTheStatusLine() {
     var state = Fixtures.lenet(width: 120, height: 30)
-    var search = RunningSearch(target: 8)
+    var search = RunningSearch(target: .ratio(8))
     search.evaluations = WorkProgress(completed: 12, total: 100)
     state.search.running = search
     #expect(statusLine(state).hasPrefix("searching 8x: 12/100 plans…"))

@@ -104,9 +104,9 @@ struct UpdateTests {
 
   @Test func quittingDuringASearchSaysItStops() throws {
     var s = state()
-    s.search.running = RunningSearch(target: 8)
+    s.search.running = RunningSearch(target: .ratio(8))
     #expect(press(&s, .character("q")).isEmpty)
-    #expect(s.overlay == .confirm(.quit(unsaved: false, searchTarget: 8)))
+    #expect(s.overlay == .confirm(.quit(unsaved: false, searchTarget: .ratio(8))))
     #expect(render(s).text.contains("Quit? The running 8x search stops."))
     #expect(render(s).text.contains("y quit  n stay"))
   }

@@ -47,7 +47,7 @@ struct ViewGoldenTests {
   @Test func sensitivityProgressWhileASearchWaitsForIt() throws {
     var state = Fixtures.lenet(view: .sensitivity)
     state.sensitivity = .computing(WorkProgress(completed: 12, total: 33))
-    var search = RunningSearch(target: 8)
+    var search = RunningSearch(target: .ratio(8))
     search.sweep = WorkProgress(completed: 12, total: 33)
     state.search.running = search
     try expectGolden("sensitivity-progress-80x24", state)
@@ -55,7 +55,7 @@ struct ViewGoldenTests {
 
   @Test func targetRatioPrompt() throws {
     var state = Fixtures.lenet()
-    state.overlay = .prompt(Prompt(purpose: .targetRatio, text: "8"))
+    state.overlay = .prompt(Prompt(purpose: .searchTarget, text: "8"))
     try expectGolden("search-prompt-80x24", state)
   }
 
