@@ -41,21 +41,11 @@ INPUTS = ROOT / "Tests/inputs/gguf-models"
 FIXTURES = {"qwen2": "tiny-qwen2.gguf", "qwen3": "tiny-qwen3.gguf", "llama3-tied": "tiny-llama3-rope.gguf"}
 
 
-def byte_tokens():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    table = dict(zip(bs, cs))
-    return [chr(table[b]) for b in range(256)]
-
-
 def byte_vocabulary(model):
     """Replaces the converter's set_vocab: the fixtures carry no tokenizer."""
+    # The 256-byte gpt2 vocabulary tiny-llama.gguf has; imported here, once the vendored gguf-py
+    # the converter needs is the `gguf` module make_tiny_gguf imports.
+    from make_tiny_gguf import byte_tokens
     w = model.gguf_writer
     w.add_tokenizer_model("gpt2")
     w.add_tokenizer_pre("gpt-2")
