@@ -42,6 +42,13 @@ public struct WorkProgress: Sendable, Equatable {
     self.init(completed: completed, total: total, secondsLeft: left)
   }
 
+  /// The time left as the screen shows it: "1:05 left", or "estimating time left" until the
+  /// first step sets the pace (nil when there is nothing left to do).
+  public var timeLeft: String? {
+    if let secondsLeft { return Format.duration(secondsLeft) + " left" }
+    return completed == 0 && total > 0 ? "estimating time left" : nil
+  }
+
   /// Whole percent done, 0 to 100 (100 for no steps at all).
   public var percent: Int { total > 0 ? min(100, max(0, completed * 100 / total)) : 100 }
 }

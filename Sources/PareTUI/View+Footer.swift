@@ -36,7 +36,7 @@ extension View {
   /// plans, 40s left"), else a sweep running while another view is shown ("sensitivity 37%,
   /// 1:05 left").
   private var backgroundWork: String? {
-    func left(_ progress: WorkProgress) -> String { progress.secondsLeft.map { ", " + Format.duration($0) + " left" } ?? "" }
+    func left(_ progress: WorkProgress) -> String { progress.timeLeft.map { ", " + $0 } ?? "" }
     if let search = state.search.running {
       let step = if let sweep = search.sweep {
         "sensitivity \(sweep.percent)%" + left(sweep)

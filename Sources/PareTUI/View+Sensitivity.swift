@@ -30,7 +30,7 @@ extension View {
 
   /// "computing… 37%", a bar, and what is being measured.
   private mutating func drawSweepProgress(_ progress: WorkProgress?, in rect: Rect) {
-    let left = progress?.secondsLeft.map { "  " + Format.duration($0) + " left" } ?? ""
+    let left = progress?.timeLeft.map { "  " + $0 } ?? ""
     var lines: [[TextSpan]] = [[TextSpan(computing + (progress.map { " \($0.percent)%" } ?? ""), theme.strong),
                                 TextSpan(left, theme.plain)]]
     if let progress {

@@ -149,6 +149,13 @@ struct MessagesMouseAndProgressTests {
     search.evaluations = WorkProgress(completed: 12, total: 100, secondsLeft: 40)
     s.search.running = search
     #expect(render(s).text.contains("searching 8x: 12/100 plans, 40s left"))
+    // Before the first step there is no pace yet: the screen says it is estimating.
+    #expect(WorkProgress(completed: 0, total: 40, elapsed: 5).timeLeft == "estimating time left")
+    #expect(WorkProgress(completed: 40, total: 40, elapsed: 5).timeLeft == "0s left")
+    search.evaluations = nil
+    search.sweep = WorkProgress(completed: 0, total: 300, elapsed: 0)
+    s.search.running = search
+    #expect(render(s).text.contains("searching 8x: sensitivity 0%, estimating time left"))
   }
 
   @Test func thePlanExportProposesThePlanFileAndTabReachesThePackedModel() {
