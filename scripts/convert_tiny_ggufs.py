@@ -45,16 +45,8 @@ def byte_vocabulary(model):
     """Replaces the converter's set_vocab: the fixtures carry no tokenizer."""
     # The 256-byte gpt2 vocabulary tiny-llama.gguf has; imported here, once the vendored gguf-py
     # the converter needs is the `gguf` module make_tiny_gguf imports.
-    from make_tiny_gguf import byte_tokens
-    w = model.gguf_writer
-    w.add_tokenizer_model("gpt2")
-    w.add_tokenizer_pre("gpt-2")
-    w.add_token_list(byte_tokens())
-    w.add_token_types([1] * 256)
-    w.add_token_merges([])
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    w.add_add_bos_token(False)
+    from make_tiny_gguf import add_byte_vocabulary
+    add_byte_vocabulary(model.gguf_writer)
 
 
 def main():

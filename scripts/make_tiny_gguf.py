@@ -41,6 +41,18 @@ def byte_tokens():
     return [chr(table[b]) for b in range(256)]
 
 
+def add_byte_vocabulary(writer):
+    """The tiny models' tokenizer: gpt2 byte-level BPE over the 256 bytes, no merges, BOS 1, EOS 2."""
+    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_pre("gpt-2")
+    writer.add_token_list(byte_tokens())
+    writer.add_token_types([1] * 256)
+    writer.add_token_merges([])
+    writer.add_bos_token_id(1)
+    writer.add_eos_token_id(2)
+    writer.add_add_bos_token(False)
+
+
 def main():
     config = json.loads((SOURCE / "config.json").read_text())
     from safetensors.torch import load_file as load_torch  # BF16, which numpy cannot hold
@@ -58,14 +70,7 @@ def main():
     writer.add_rope_freq_base(config["rope_parameters"]["rope_theta"])
     writer.add_layer_norm_rms_eps(config["rms_norm_eps"])
     writer.add_vocab_size(config["vocab_size"])
-    writer.add_tokenizer_model("gpt2")
-    writer.add_tokenizer_pre("gpt-2")
-    writer.add_token_list(byte_tokens())
-    writer.add_token_types([1] * 256)
-    writer.add_token_merges([])
-    writer.add_bos_token_id(1)
-    writer.add_eos_token_id(2)
-    writer.add_add_bos_token(False)
+    add_byte_vocabulary(writer)
     names = {"model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "output_norm.weight",
              "lm_head.weight": "output.weight"}
     stems = {"input_layernorm": "attn_norm", "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k",

@@ -19,15 +19,9 @@ import Testing
   @Test(arguments: [("tiny-qwen2.gguf", "qwen2"), ("tiny-qwen3.gguf", "qwen3"), ("tiny-llama3-rope.gguf", "llama3-tied")])
   func aConvertedGGUFGivesTheHuggingFaceLogits(gguf: String, checkpoint: String) throws {
     let model = try DecoderLanguageModelTests.family(Self.converted(gguf))
-    let fixture = Self.decoder(checkpoint)
-    let ids = try JSONDecoder().decode([Int32].self, from: Data(contentsOf: URL(fileURLWithPath: fixture + "/ids.json")))
-    let expected = try WeightStore(file: fixture + "/expected.safetensors").tensor(named: "logits")
-    let logits = try model.network().logits(window: ids)
-    #expect(logits.shape == expected.shape)
-    let scale = expected.scalars.map(abs).max() ?? 1
-    let difference = zip(logits.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .infinity
+    let difference = try DecoderLanguageModelTests.logitsDifference(model, fixture: Self.decoder(checkpoint))
     // The same tolerance as tiny-llama.gguf's test (DecoderLanguageModelTests).
-    #expect(difference / scale <= 1e-3, "\(gguf): max |difference| / max |logit| = \(difference / scale)")
+    #expect(difference <= 1e-3, "\(gguf): max |difference| / max |logit| = \(difference)")
   }
 
   /// What each file's metadata and tensors make of the config: the same model as its config.json.
