@@ -68,6 +68,7 @@ public final class ExplorerController {
     if sensitivityLoader != nil {
       state.sensitivity = .notComputed
       state.search.llamaMixRefusal = sensitivity?.llamaMix.refusal
+      state.search.llamaMixWarning = sensitivity?.llamaMixWarning
     }
     if let planFile = options.planFile {
       if session.plan.model?.sha256 != nil {

@@ -35,6 +35,9 @@ public struct SensitivitySource: Sendable {
   /// Whether `a` also searches at the size of llama.cpp's mixes (`q4_k_m`): the decoder's
   /// config they are assigned from, or why not.
   public var llamaMix: LlamaMixSupport
+  /// What `a` says when a search at a mix's size starts on this model, as `pare search --like`
+  /// warns (`LlamaQuantMix.quantizedSourceWarning`); nil for nothing.
+  public var llamaMixWarning: String?
 
   /// A source with `pare search`'s defaults: the sensitivity candidates in the map, the search
   /// candidates and 100 evaluations (seed 1) in the search, so `a` finds the plan `pare search
@@ -45,11 +48,12 @@ public struct SensitivitySource: Sendable {
               searchCandidates: [Candidate] = Candidate.searchDefaults,
               searchOptions: PlanSearch.Options = PlanSearch.Options(),
               llamaMix: LlamaMixSupport = .refused("llama.cpp's mixes are for language models"),
+              llamaMixWarning: String? = nil,
               makeEvaluator: @escaping @Sendable () throws -> any LayerOrderedEvaluator) {
     (self.modelFingerprint, self.dataSHA256, self.compression, self.environment) = (modelFingerprint, dataSHA256, compression, environment)
     self.sessionCompression = sessionCompression
     (self.mapCandidates, self.searchCandidates, self.searchOptions) = (mapCandidates, searchCandidates, searchOptions)
-    self.llamaMix = llamaMix
+    (self.llamaMix, self.llamaMixWarning) = (llamaMix, llamaMixWarning)
     self.makeEvaluator = makeEvaluator
   }
 

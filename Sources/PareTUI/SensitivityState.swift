@@ -65,6 +65,8 @@ public struct SearchState: Sendable, Equatable {
   /// Why `a` refuses llama.cpp file types (q4_k_m), in words that follow "'q4_k_m' is a llama.cpp
   /// file type, but "; nil where it takes them (a language model whose mixes Pare reproduces).
   public var llamaMixRefusal: String? = "llama.cpp's mixes are for language models"
+  /// Said when a search at a mix's size starts (`SensitivitySource.llamaMixWarning`).
+  public var llamaMixWarning: String?
 
   /// No search run yet.
   public init() {}

@@ -295,6 +295,8 @@ private func startSearch(_ text: String, _ state: inout ExplorerState) -> [Effec
   }
   if let running = state.search.running {
     state.show("replacing the running \(running.target.name) search")
+  } else if target.llamaMixFileType != nil, let warning = state.search.llamaMixWarning {
+    state.show("note: " + warning)
   }
   state.search.running = RunningSearch(target: target)
   state.search.lastTarget = target

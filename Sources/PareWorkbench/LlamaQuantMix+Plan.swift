@@ -40,6 +40,18 @@ extension LlamaQuantMix {
     return [SearchSeed(name: name, choices: choices), SearchSeed(name: name + " + imatrix", choices: weighted)]
   }
 
+  /// Why a comparison with llama.cpp's mixes is lopsided on `weights`, or nil: tensors stored
+  /// quantized (a Q4_K_M GGUF) cost their stored bytes left as they are and lose nothing against
+  /// their own dequantized values, the baseline, which no requantization by a mix can match.
+  public static func quantizedSourceWarning(weights: WeightStore) -> String? {
+    let stored = weights.entries.filter { entry in
+      weights.ggmlType(of: entry.name).map { ![GGMLType.f32, .f16, .bf16].contains($0) } ?? false
+    }
+    guard !stored.isEmpty else { return nil }
+    return "\(stored.count) of the model's tensors are stored quantized: left as stored they cost their stored bytes "
+      + "and lose nothing against this baseline, which llama.cpp's mix cannot; compare on an F32 or F16 GGUF"
+  }
+
   /// The mix's size for `weights` in bytes, without compressing anything: each tensor it
   /// quantizes at its type's exact size, the others as stored.
   public func bytes(config: DecoderConfig, weights: WeightStore) throws(LlamaQuantMixError) -> Int {

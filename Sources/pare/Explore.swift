@@ -83,7 +83,8 @@ struct Explore: ParsableCommand {
                              mapCandidates: isLanguageModel ? lmCandidates : Candidate.sensitivityDefaults,
                              searchCandidates: isLanguageModel ? lmCandidates : Candidate.searchDefaults,
                              llamaMix: .of(config: language?.config,
-                                           family: family.map { type(of: $0).description } ?? "no model Pare runs")) {
+                                           family: family.map { type(of: $0).description } ?? "no model Pare runs"),
+                             llamaMixWarning: language == nil ? nil : LlamaQuantMix.quantizedSourceWarning(weights: model.weights)) {
       evaluator.sibling(compression: compression)
     }
   }

@@ -144,14 +144,8 @@ struct Search: ParsableCommand {
     do { bytes = try mix.bytes(config: language.config, weights: setup.model.weights) } catch {
       throw ModelError(file: model, "--like \(fileType.rawValue): \(error.message)")
     }
-    let stored = setup.model.weights.entries.filter {
-      guard let type = setup.model.weights.ggmlType(of: $0.name) else { return false }
-      return ![GGMLType.f32, .f16, .bf16].contains(type)
-    }
-    if !stored.isEmpty {
-      FileHandle.standardError.write(Data(("warning: \(stored.count) of the model's tensors are stored quantized: left as "
-        + "stored they cost their stored bytes and lose nothing against this baseline, which llama.cpp's mix cannot; "
-        + "compare on an F32 or F16 GGUF\n").utf8))
+    if let warning = LlamaQuantMix.quantizedSourceWarning(weights: setup.model.weights) {
+      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
     return LikeMix(mix: mix, config: language.config, bytes: bytes)
   }

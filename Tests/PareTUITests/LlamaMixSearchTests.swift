@@ -44,6 +44,18 @@ struct LlamaMixSearchTests {
     #expect(state.overlay == .prompt(Prompt(purpose: .searchTarget, text: fileType.rawValue, isSelected: true)))
   }
 
+  /// On a model stored quantized, a search at a mix's size starts with the CLI's warning.
+  @Test func aMixSearchOnAQuantizedSourceSaysWhyTheComparisonIsLopsided() {
+    var state = languageModel()
+    state.search.llamaMixWarning = "211 of the model's tensors are stored quantized"
+    #expect(search(&state, "q4_k_m") == [.searchPlan(.llamaMix(.q4_k_m))])
+    #expect(state.message?.text == "note: 211 of the model's tensors are stored quantized")
+    state.message = nil
+    state.search.running = nil
+    #expect(search(&state, "8") == [.searchPlan(.ratio(8))])
+    #expect(state.message == nil)
+  }
+
   @Test func aLanguageModelsPromptStillTakesARatioAndARunningMixIsNamed() {
     var state = languageModel()
     #expect(search(&state, "q4_k_m") == [.searchPlan(.llamaMix(.q4_k_m))])

@@ -96,6 +96,15 @@ import Testing
     #expect(outcome.allocated.predicted == nil)
   }
 
+  /// The warning `--like` and the explorer give on a model stored quantized: none for F32
+  /// tensors, the count of the others (types.gguf: one tensor of each type gguf-py writes).
+  @Test func aQuantizedSourceIsWarnedAbout() throws {
+    #expect(LlamaQuantMix.quantizedSourceWarning(weights: try OpenedModel(path: Self.gguf).directory.weights) == nil)
+    let types = DecoderLanguageModelTests.path("Tests/PareFormatsTests/Fixtures/gguf/types.gguf")
+    let warning = LlamaQuantMix.quantizedSourceWarning(weights: try ModelDirectory.open(types).weights)
+    #expect(warning?.hasPrefix("12 of the model's tensors are stored quantized: left as stored") == true)
+  }
+
   /// A seed compressing a tensor the search does not choose for is refused, naming it.
   @Test func aSeedOutsideTheTableIsRefused() throws {
     let search = try Self.search(candidates: "int8")
