@@ -426,13 +426,17 @@ private func cancel(_ state: inout ExplorerState) -> [Effect] {
   return []
 }
 
-/// A click on a table row selects it; a click on a detail tab shows that view (mouse support
+/// A click on a table row selects it; a click on a detail tab shows that view; a click on a
+/// sensitivity-map cell selects its tensor and candidate, the cell Enter applies (mouse support
 /// is off unless enabled).
 private func click(row: Int, column: Int, _ state: inout ExplorerState) -> [Effect] {
   let geometry = ScreenGeometry(state)
   if column >= geometry.paneColumn {
-    guard row == geometry.tabRow, let view = geometry.tab(atColumn: column) else { return [] }
-    return showView(view, &state)
+    if row == geometry.tabRow, let view = geometry.tab(atColumn: column) { return showView(view, &state) }
+    guard let cell = mapCell(atRow: row, column: column, state),
+          state.visibleRows.contains(where: { $0.name == cell.tensor }) else { return [] }
+    state.mapColumn = cell.candidateIndex
+    return select(cell.tensor, &state)
   }
   let index = state.scrollOffset + row - 2  // header and column-header lines above the table
   let rows = state.visibleRows

@@ -107,6 +107,8 @@ extension View {
       // The cell Enter applies: reversed on the selected tensor's row.
       let shown = isSelected && index == selectedColumn(table) ? Style(bold: true, reverse: true) : style
       canvas.put(text, row: row, column: column + cell.column, style: shown, maxWidth: cell.width)
+      mapCells.append(MapCellPlace(row: row, columns: (column + cell.column)..<(column + cell.column + cell.width),
+                                   tensor: tensor.name, candidateIndex: index))
     }
   }
 
@@ -334,4 +336,25 @@ struct HeatMapLayout {
     if !number.isEmpty { numbers.append(number) }
     return (family, numbers.joined(separator: "/"))
   }
+}
+
+/// Where one cell of the sensitivity map is on the screen, and what it is.
+struct MapCellPlace: Equatable {
+  /// The screen row.
+  let row: Int
+  /// The screen columns it covers.
+  let columns: Range<Int>
+  /// The tensor of its row.
+  let tensor: String
+  /// Its candidate's index in the table (the map column Enter applies).
+  let candidateIndex: Int
+}
+
+/// The sensitivity-map cell `render` draws at (`row`, `column`), if any: the screen is drawn
+/// again (a pure function of the state) rather than its geometry computed twice.
+func mapCell(atRow row: Int, column: Int, _ state: ExplorerState) -> MapCellPlace? {
+  guard state.detailView == .sensitivity, state.sensitivity.table != nil else { return nil }
+  var view = View(state: state)
+  view.draw()
+  return view.mapCells.first { $0.row == row && $0.columns.contains(column) }
 }

@@ -113,6 +113,8 @@ struct View {
   let theme: Theme
   let glyphs: Glyphs
   var canvas: Canvas
+  /// Where the sensitivity map's cells were drawn, for the mouse (`mapCell(atRow:column:_:)`).
+  var mapCells: [MapCellPlace] = []
 
   init(state: ExplorerState) {
     self.state = state

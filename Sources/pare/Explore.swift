@@ -21,7 +21,7 @@ struct Explore: ParsableCommand {
 
   @OptionGroup var importance: ImportanceOptions
 
-  @Flag(help: "Use the mouse: a click selects a table row or a detail view's tab, the wheel scrolls the table.")
+  @Flag(help: "Use the mouse: a click selects a table row, a detail view's tab or a sensitivity-map cell; the wheel scrolls the table.")
   var mouse = false
 
   func run() throws {

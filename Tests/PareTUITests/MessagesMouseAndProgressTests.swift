@@ -89,6 +89,28 @@ struct MessagesMouseAndProgressTests {
     #expect(s.message?.text.contains("sensitivity map") == true)
   }
 
+  /// A click on a map cell selects its tensor and candidate, as arrows would, and Enter then
+  /// applies it; a click on the map's labels or heads does nothing.
+  @Test func aClickOnAMapCellSelectsItsTensorAndCandidate() throws {
+    var s = Fixtures.lenet(view: .sensitivity)
+    let table = try #require(s.sensitivity.table)
+    var view = View(state: s)
+    view.draw()
+    let cell = try #require(view.mapCells.first { $0.tensor != s.selection && $0.candidateIndex == 3 })
+    // The cell is where the screen shows it: the map row's label is left of it.
+    #expect(mapCell(atRow: cell.row, column: cell.columns.lowerBound, s) == cell)
+    #expect(mapCell(atRow: cell.row, column: cell.columns.upperBound - 1, s) == cell)
+    press(&s, .mouse(row: cell.row, column: cell.columns.lowerBound))
+    #expect(s.selection == cell.tensor && s.mapColumn == 3 && s.detailView == .sensitivity)
+    let shape = try #require(table.tensors.first { $0.name == cell.tensor }).shape
+    #expect(press(&s, .enter) == [.setSpec(tensor: cell.tensor, spec: table.candidates[3].spec(forShape: shape))])
+    // The heads (two rows above the first map row) are no cell.
+    let top = try #require(view.mapCells.map(\.row).min())
+    press(&s, .mouse(row: top - 1, column: cell.columns.lowerBound))
+    #expect(s.selection == cell.tensor && s.mapColumn == 3)
+    #expect(mapCell(atRow: top - 1, column: cell.columns.lowerBound, s) == nil)
+  }
+
   @Test func escapeStopsTheSearchThenTheSweepThenClearsTheFilter() {
     var s = state()
     s.sensitivity = .computing(WorkProgress(completed: 3, total: 30))
