@@ -10,11 +10,9 @@
 # The importance matrix comes from 16 windows of wiki.utf8 (`pare imatrix`), so nothing of the
 # held-out text reaches the quantizer. The candidates are the types llama.cpp's K-mixes use on
 # these models (q4_0, q5_0 and q8_0 everywhere, the K types where rows fit), with importance
-# weights (CANDIDATES=LIST to choose others); the sweep's cells are cached, so a second FTYPE
-# reuses them.
+# weights; the sweep's cells are cached, so a second FTYPE reuses them.
 set -euo pipefail
 model="$1" ftype="$2" out="$3" chunks="${4:-2}" evaluations="${5:-30}"
-candidates="${CANDIDATES:-q4_0+imatrix,q5_0+imatrix,q8_0,q4_k+imatrix,q5_k+imatrix,q6_k+imatrix}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 pare="${PARE:-$root/.build/release/pare}"
 wiki="$root/.models/text/wiki.utf8" c4="$root/.models/text/c4.utf8"
@@ -24,7 +22,7 @@ imatrix="$out/$key-wiki.imatrix.gguf"
 [ -f "$imatrix" ] || "$pare" imatrix "$model" --text "$wiki" --chunks 16 --output "$imatrix"
 prefix="$out/$key-$ftype"
 "$pare" search "$model" --like "$ftype" --text "$wiki" --chunks "$chunks" --evaluations "$evaluations" \
-  --candidates "$candidates" --imatrix "$imatrix" \
+  --candidates "q4_0+imatrix,q5_0+imatrix,q8_0,q4_k+imatrix,q5_k+imatrix,q6_k+imatrix" --imatrix "$imatrix" \
   --output "$prefix-found.json" --like-output "$prefix-mix.json" | tee "$prefix-search.txt" | tail -8
 # llama.cpp's mix with the imatrix: every type that takes importance weights gets it, but the
 # embedding and head, which llama-imatrix does not record (as `pare search` seeds it).

@@ -8,9 +8,8 @@ import PareCompression
 public protocol PlanEvaluator: AnyObject, Sendable {
   /// What `evaluate` measures, known before measuring anything.
   var metric: MetricKind { get }
-  /// The uncompressed model's metric (measured when first asked for, on the caller's thread:
-  /// ask from a background job).
-  var baseline: PlanMetric { get throws }
+  /// The uncompressed model's metric.
+  var baseline: PlanMetric { get }
   /// The metric of the model compressed by `plan`.
   func evaluate(_ plan: Plan, isCancelled: @escaping @Sendable () -> Bool) throws -> PlanMetric
 }

@@ -62,7 +62,7 @@ public struct SensitivityAnalysis: Sendable {
   ) throws -> SensitivityTable {
     let tensors = Self.compressibleTensors(in: weights)
     let names = tensors.map(\.name)
-    let reference = try evaluator.baseline
+    let reference = evaluator.baseline
     var cells: [SensitivityCell] = []
     var missing: [Candidate] = []
     // A candidate leaves out the tensors it cannot take (a ggml type whose block does not fit

@@ -31,8 +31,7 @@ extension PlannedModel {
       throw ValidationError("\(model.path): no default evaluation data for this model; pass \(type(of: family).data.usage)")
     }
     let evaluator = try family.evaluator(on: data, compression: compression, cachesActivations: comparing)
-    let baseline = try evaluator.baseline
-    let planned = comparing ? try evaluator.evaluate(applied.plan, isCancelled: { false }) : baseline
-    return PlannedEvaluation(dataPath: data.path, family: family, baseline: baseline, planned: planned)
+    let planned = comparing ? try evaluator.evaluate(applied.plan, isCancelled: { false }) : evaluator.baseline
+    return PlannedEvaluation(dataPath: data.path, family: family, baseline: evaluator.baseline, planned: planned)
   }
 }

@@ -44,10 +44,9 @@ import Testing
     let model = try Self.family(Self.tinyLlama)
     let data = EvaluationData(path: Self.sentences, limit: 3, itemLength: 64)
     let evaluator = try model.evaluator(on: data, compression: CompressionCache(byteLimit: 64 << 20), cachesActivations: true)
-    let baseline = try evaluator.baseline
-    #expect(baseline.value == 0 && baseline.samples == 3)
-    #expect(Int(try #require(baseline.secondary("scored_tokens"))) == 3 * 31)
-    let perplexity = try #require(baseline.secondary("perplexity"))
+    #expect(evaluator.baseline.value == 0 && evaluator.baseline.samples == 3)
+    #expect(Int(try #require(evaluator.baseline.secondary("scored_tokens"))) == 3 * 31)
+    let perplexity = try #require(evaluator.baseline.secondary("perplexity"))
     #expect(perplexity.isFinite && perplexity > 1)
     let spec = CompressionSpec(quantize: .init(scheme: .int, bits: 2, granularity: .channel, symmetric: true))
     let plan = Plan(tensors: ["model.layers.1.mlp.down_proj.weight": spec])

@@ -21,7 +21,7 @@ final class RecordingEvaluator: LayerOrderedEvaluator {
   }
 
   var metric: MetricKind { inner.metric }
-  var baseline: PlanMetric { get throws { try inner.baseline } }
+  var baseline: PlanMetric { inner.baseline }
 
   func layerPosition(ofTensor tensor: String) -> Int? { inner.layerPosition(ofTensor: tensor) }
 
